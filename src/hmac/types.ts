@@ -1,0 +1,15 @@
+/**
+ * The one interface through which the core computes HMAC-SHA256. Two
+ * implementations exist, `node.ts` (node:crypto) and `web.ts` (WebCrypto);
+ * the build picks one per export condition, so an edge bundle never sees a
+ * `node:crypto` import.
+ */
+export interface HmacBackend<Key = unknown> {
+  readonly name: 'node:crypto' | 'webcrypto'
+  /** Prepares a key from the secret's bytes, once per secret. */
+  importKey(secret: Uint8Array<ArrayBuffer>): Key | Promise<Key>
+  /** HMAC-SHA256 over `prefix` (ASCII) followed by `body` (bytes, or a string read as UTF-8). */
+  digest(key: Key, prefix: string, body: Uint8Array | string): Uint8Array | Promise<Uint8Array>
+  /** Compares two 32-byte digests in constant time. */
+  equal(a: Uint8Array, b: Uint8Array): boolean
+}

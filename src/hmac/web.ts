@@ -1,0 +1,33 @@
+import type { HmacBackend } from './types.js'
+
+const encoder = new TextEncoder()
+const ALGORITHM = { name: 'HMAC', hash: 'SHA-256' } as const
+
+function subtle(): SubtleCrypto {
+  // Typed as always present, but absent on old runtimes and insecure contexts.
+  const s = (globalThis as { crypto?: Partial<Crypto> }).crypto?.subtle
+  if (!s) throw new Error('@tragentics/webhooks needs WebCrypto (globalThis.crypto.subtle) on this runtime')
+  return s
+}
+
+export const backend: HmacBackend<CryptoKey> = {
+  name: 'webcrypto',
+  importKey: (secret) => subtle().importKey('raw', secret, ALGORITHM, false, ['sign']),
+  async digest(key, prefix, body) {
+    // WebCrypto has no streaming HMAC: the signed content is one buffer,
+    // the prefix written in front of the body.
+    const bodyBytes = typeof body === 'string' ? encoder.encode(body) : body
+    const content = new Uint8Array(prefix.length + bodyBytes.length)
+    for (let i = 0; i < prefix.length; i++) content[i] = prefix.charCodeAt(i)
+    content.set(bodyBytes, prefix.length)
+    return new Uint8Array(await subtle().sign('HMAC', key, content))
+  },
+  equal(a, b) {
+    if (a.length !== b.length) return false
+    // Constant time: every byte is visited, differences are OR-ed together,
+    // and nothing branches on the data.
+    let diff = 0
+    for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number)
+    return diff === 0
+  },
+}

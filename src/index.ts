@@ -1,0 +1,14 @@
+export { SIGNATURE_HEADER } from './header.js'
+export type { HeadersLike, HeadersRecord, SignatureHeaderInput } from './header.js'
+export { WebhookVerificationError, isWebhookVerificationError, WEBHOOK_ERRORS } from './errors.js'
+export type { WebhookErrorCode } from './errors.js'
+export { DEFAULT_TOLERANCE } from './input.js'
+export type { Payload, Secret, Clock } from './input.js'
+export { sign } from './sign.js'
+export type { SignOptions } from './sign.js'
+export { verify, verifyEvent, createVerifier } from './verify.js'
+export type { ReplayStore, VerifyOptions, VerifyResult, VerifiedEvent, Verifier, VerifierOptions } from './verify.js'
+
+import { backend } from '#hmac'
+/** Which HMAC backend this build uses: `'node:crypto'` on Node, Bun and Deno, `'webcrypto'` on edge runtimes and Workers. */
+export const HMAC_BACKEND: 'node:crypto' | 'webcrypto' = backend.name

@@ -1,0 +1,256 @@
+import { backend } from '#hmac'
+import { WebhookVerificationError } from './errors.js'
+import { parseSignatureHeader, readSignatureHeader, type SignatureHeaderInput } from './header.js'
+import { toBody, toClock, toSecretBytes, toTolerance, type Clock, type Payload, type Secret } from './input.js'
+import { toHex } from './hex.js'
+
+/**
+ * Remembers which deliveries were already accepted. `claim` resolves `true`
+ * the first time it sees `key` and `false` every later time within
+ * `ttlSeconds`; it rejects when the store cannot be asked.
+ */
+export interface ReplayStore {
+  claim(key: string, ttlSeconds: number): Promise<boolean>
+}
+
+/** Options of {@link verify} and {@link verifyEvent}. */
+export interface VerifyOptions {
+  /** Seconds allowed between the receiver's clock and `t`, in both directions. Default 300. */
+  tolerance?: number
+  /** The receiver's clock in Unix seconds, or a function returning it. Default the system clock. */
+  now?: Clock
+  /** Where accepted deliveries are recorded, so a replay is refused. Default none. */
+  replayStore?: ReplayStore
+}
+
+/** What a successful verification reports. */
+export interface VerifyResult {
+  /** The signing time from the header, Unix seconds. */
+  timestamp: number
+  /** Which of the receiver's secrets matched (0 for a single secret). */
+  secretIndex: number
+}
+
+/** A verified delivery with its JSON body parsed. */
+export interface VerifiedEvent<T = unknown> extends VerifyResult {
+  event: T
+}
+
+/** Options of {@link createVerifier}: one secret, or several during a rotation. */
+export type VerifierOptions = VerifyOptions &
+  (
+    | { /** The webhook secret. */ secret: Secret; secrets?: never }
+    | { /** Every secret currently accepted, during a rotation. */ secrets: readonly Secret[]; secret?: never }
+  )
+
+/** A verifier with its keys prepared once; see {@link createVerifier}. */
+export interface Verifier {
+  /** Verifies a delivery; resolves with its timestamp, rejects with a `WebhookVerificationError`. */
+  verify(payload: Payload, header: SignatureHeaderInput): Promise<VerifyResult>
+  /** Verifies a delivery and parses its JSON body. */
+  verifyEvent<T = unknown>(payload: Payload, header: SignatureHeaderInput): Promise<VerifiedEvent<T>>
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true })
+
+type Key = Parameters<typeof backend.digest>[0]
+
+interface Prepared {
+  keys(): Promise<readonly Key[]>
+  tolerance: number
+  clock: () => number
+  replayStore: ReplayStore | undefined
+}
+
+function prepare(secrets: Uint8Array<ArrayBuffer>[], options: VerifyOptions | undefined): Prepared {
+  const tolerance = toTolerance(options?.tolerance)
+  const clock = toClock(options?.now)
+  const replayStore = options?.replayStore
+  if (replayStore !== undefined && typeof (replayStore as Partial<ReplayStore>).claim !== 'function') {
+    throw new TypeError('replayStore must have a claim(key, ttlSeconds) method, like MemoryReplayStore')
+  }
+  let imported: Promise<readonly Key[]> | undefined
+  return {
+    tolerance,
+    clock,
+    replayStore,
+    keys() {
+      // The node backend's keys are plain values, the web backend's promises.
+      // eslint-disable-next-line @typescript-eslint/await-thenable
+      imported ??= Promise.all(secrets.map((s) => backend.importKey(s))).catch((err: unknown) => {
+        imported = undefined
+        throw err
+      })
+      return imported
+    },
+  }
+}
+
+async function check(prepared: Prepared, payload: Payload, header: SignatureHeaderInput): Promise<VerifyResult & { body: string | Uint8Array }> {
+  const body = toBody(payload)
+  const value = readSignatureHeader(header)
+  // 1. Absent or empty.
+  if (value === undefined || value === '') throw new WebhookVerificationError('missing_signature')
+  // 2. Parsed before any HMAC is computed.
+  const parsed = parseSignatureHeader(value)
+
+  // 3. One HMAC per secret, compared with every v1. No early exit: each
+  // comparison runs whatever an earlier one found.
+  const keys = await prepared.keys()
+  const prefix = `${parsed.t}.`
+  let secretIndex = -1
+  let first: Uint8Array | undefined
+  for (let i = 0; i < keys.length; i++) {
+    const expected = await backend.digest(keys[i] as Key, prefix, body)
+    first ??= expected
+    for (const signature of parsed.signatures) {
+      if (backend.equal(expected, signature) && secretIndex < 0) secretIndex = i
+    }
+  }
+  if (secretIndex < 0) throw new WebhookVerificationError('signature_mismatch')
+
+  // 4. The window, only once the signature is known to be genuine.
+  const now = prepared.clock()
+  const skew = now - parsed.timestamp
+  if (Math.abs(skew) > prepared.tolerance) {
+    throw new WebhookVerificationError(
+      'timestamp_out_of_tolerance',
+      skew > 0
+        ? `signed ${skew} s before the receiver's clock, tolerance ${prepared.tolerance} s`
+        : `signed ${-skew} s after the receiver's clock, tolerance ${prepared.tolerance} s`,
+    )
+  }
+
+  // 5. Recorded only now, so forged or stale requests never fill the store.
+  if (prepared.replayStore && first) {
+    await claimOnce(prepared.replayStore, replayKey(parsed.t, first), replayTtl(prepared.tolerance))
+  }
+  return { timestamp: parsed.timestamp, secretIndex, body }
+}
+
+/**
+ * The replay key of a delivery: its timestamp and the first half of its HMAC
+ * under the receiver's first secret. It is the same whichever of the sent
+ * signatures matched (a replay that drops one of two v1 during a rotation is
+ * still caught), and the half-HMAC stored is not a usable signature.
+ */
+function replayKey(t: string, digest: Uint8Array): string {
+  return `v1:${t}:${toHex(digest.subarray(0, 16))}`
+}
+
+/** A delivery passes the window for at most 2 × tolerance seconds, wherever in it it arrived. */
+function replayTtl(tolerance: number): number {
+  return Math.ceil(2 * tolerance) + 1
+}
+
+async function claimOnce(store: ReplayStore, key: string, ttl: number): Promise<void> {
+  let fresh: unknown
+  try {
+    fresh = await store.claim(key, ttl)
+  } catch (cause) {
+    throw new WebhookVerificationError('replay_store_unavailable', 'the replay store failed', { cause })
+  }
+  if (typeof fresh !== 'boolean') {
+    throw new WebhookVerificationError(
+      'replay_store_unavailable',
+      `replayStore.claim() must resolve to a boolean, got ${typeof fresh}`,
+    )
+  }
+  if (!fresh) throw new WebhookVerificationError('replayed_signature')
+}
+
+function parseJson<T>(body: string | Uint8Array): T {
+  try {
+    return JSON.parse(typeof body === 'string' ? body : decoder.decode(body)) as T
+  } catch (cause) {
+    throw new WebhookVerificationError('invalid_json', undefined, { cause })
+  }
+}
+
+/**
+ * Verifies a delivery against one secret or several.
+ *
+ * Runs the checks of scheme v1 in order: header present, header well formed,
+ * a signature matches, timestamp within `tolerance`, not a replay (with a
+ * `replayStore`). Prefer {@link createVerifier} in a server: it prepares the
+ * keys once.
+ *
+ * @param payload - the raw body: the exact bytes, or a string read as UTF-8
+ * @param header - the `X-Tragentics-Signature` value, or a headers object (Fetch `Headers`, Node `req.headers`, a plain record)
+ * @param secret - the secret, or an array of secrets during a rotation
+ * @param options - `tolerance` (default 300 s), `now` (default the system clock), `replayStore` (default none)
+ * @returns the signature's timestamp and the index of the secret that matched
+ * @throws {WebhookVerificationError} when the delivery is refused, with the contract's `code` and `status`
+ * @throws {TypeError} when the payload is a parsed object, or a secret or option is invalid
+ * @example
+ * const { timestamp } = await verify(rawBody, req.headers, process.env.TRAGENTICS_WEBHOOK_SECRET!)
+ */
+export async function verify(
+  payload: Payload,
+  header: SignatureHeaderInput,
+  secret: Secret | readonly Secret[],
+  options?: VerifyOptions,
+): Promise<VerifyResult> {
+  const { timestamp, secretIndex } = await check(prepare(toSecretBytes(secret), options), payload, header)
+  return { timestamp, secretIndex }
+}
+
+/**
+ * Verifies a delivery like {@link verify}, then parses its body as JSON.
+ *
+ * @returns the parsed event, its timestamp and the index of the secret that matched
+ * @throws {WebhookVerificationError} as {@link verify} does, and `invalid_json` when the body is not JSON (or not UTF-8)
+ * @throws {TypeError} when the payload is a parsed object, or a secret or option is invalid
+ * @example
+ * const { event } = await verifyEvent<{ type: string }>(rawBody, request.headers, secret)
+ */
+export async function verifyEvent<T = unknown>(
+  payload: Payload,
+  header: SignatureHeaderInput,
+  secret: Secret | readonly Secret[],
+  options?: VerifyOptions,
+): Promise<VerifiedEvent<T>> {
+  const { timestamp, secretIndex, body } = await check(prepare(toSecretBytes(secret), options), payload, header)
+  return { event: parseJson<T>(body), timestamp, secretIndex }
+}
+
+/**
+ * Creates a verifier with its secrets checked and its keys prepared once:
+ * what a server (and every adapter of this package) should use.
+ *
+ * @param options - `secret` or `secrets` (required, not empty), `tolerance` (default 300 s),
+ *   `now` (default the system clock), `replayStore` (default none)
+ * @throws {TypeError} at creation, when no secret is given, a secret is empty, or an option is invalid
+ * @example
+ * const verifier = createVerifier({ secrets: [process.env.NEW_SECRET!, process.env.OLD_SECRET!] })
+ * const { event } = await verifier.verifyEvent(rawBody, req.headers)
+ */
+export function createVerifier(options: VerifierOptions): Verifier {
+  if (typeof (options as unknown) !== 'object' || (options as unknown) === null) {
+    throw new TypeError('createVerifier needs an options object: createVerifier({ secret })')
+  }
+  const hasSecret = options.secret !== undefined
+  const hasSecrets = options.secrets !== undefined
+  if (hasSecret === hasSecrets) {
+    throw new TypeError(
+      hasSecret
+        ? 'give either secret or secrets, not both: put every accepted secret in secrets'
+        : 'createVerifier needs secret (a string or Uint8Array) or secrets (an array of them)',
+    )
+  }
+  if (hasSecrets && !Array.isArray(options.secrets)) {
+    throw new TypeError('secrets must be an array of strings or Uint8Arrays: use secret for a single one')
+  }
+  const secrets = hasSecret ? toSecretBytes(options.secret) : toSecretBytes(options.secrets, 'secrets')
+  const prepared = prepare(secrets, options)
+  return {
+    async verify(payload, header) {
+      const { timestamp, secretIndex } = await check(prepared, payload, header)
+      return { timestamp, secretIndex }
+    },
+    async verifyEvent<T = unknown>(payload: Payload, header: SignatureHeaderInput) {
+      const { timestamp, secretIndex, body } = await check(prepared, payload, header)
+      return { event: parseJson<T>(body), timestamp, secretIndex }
+    },
+  }
+}
