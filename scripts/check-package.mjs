@@ -1,0 +1,74 @@
+// Packs the package as npm would publish it, installs the tarball into a
+// fresh project, and imports it the ways users do: ESM, CJS, TypeScript
+// (node16 and bundler resolution), and the web build through the `worker`
+// condition. Exits non-zero on the first difference.
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+const root = resolve(import.meta.dirname, '..')
+const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' })
+
+// The web build must never import node:* (an edge bundle would break on it).
+for (const file of readdirSync(join(root, 'dist/web'))) {
+  if (!/\.c?js$/.test(file)) continue
+  const code = readFileSync(join(root, 'dist/web', file), 'utf8')
+  if (/(from\s*|import\s*\(|require\s*\()\s*["']node:/.test(code)) {
+    throw new Error(`dist/web/${file} imports a node: module`)
+  }
+}
+
+const work = mkdtempSync(join(tmpdir(), 'tragentics-webhooks-pack-'))
+try {
+  const tarball = join(work, run('npm', ['pack', '--silent', '--pack-destination', work], root).trim().split('\n').pop())
+  const app = join(work, 'app')
+  run('mkdir', ['-p', app])
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'smoke', private: true, type: 'module' }))
+  run('npm', ['install', '--silent', '--no-audit', '--no-fund', '--ignore-scripts', tarball], app)
+
+  const secret = 'whsec_smoke'
+  const body = '{"type":"agent.registered"}'
+  const check = (label, expectBackend) => `
+    const header = await api.sign(${JSON.stringify(body)}, ${JSON.stringify(secret)}, { timestamp: 1733212800 })
+    const result = await api.verifyEvent(${JSON.stringify(body)}, { 'X-Tragentics-Signature': header }, ${JSON.stringify(secret)}, { now: 1733212800 })
+    if (result.event.type !== 'agent.registered' || result.timestamp !== 1733212800) throw new Error('round trip failed')
+    const refused = await api.verify('{}', header, ${JSON.stringify(secret)}, { now: 1733212800 }).catch((e) => e)
+    if (!api.isWebhookVerificationError(refused) || refused.code !== 'signature_mismatch') throw new Error('tampered body not refused')
+    if (api.HMAC_BACKEND !== '${expectBackend}') throw new Error('backend ' + api.HMAC_BACKEND + ', expected ${expectBackend}')
+    console.log('${label}: ok (' + api.HMAC_BACKEND + ')')`
+
+  writeFileSync(join(app, 'esm.mjs'), `import * as api from '@tragentics/webhooks'\n${check('esm', 'node:crypto')}`)
+  writeFileSync(join(app, 'cjs.cjs'), `const api = require('@tragentics/webhooks');\n(async () => {${check('cjs', 'node:crypto')}\n})().catch((e) => { console.error(e); process.exit(1) })`)
+  writeFileSync(join(app, 'worker.mjs'), `import * as api from '@tragentics/webhooks'\n${check('worker condition', 'webcrypto')}`)
+  const pkg = JSON.parse(readFileSync(join(app, 'node_modules/@tragentics/webhooks/package.json'), 'utf8'))
+  if (pkg.version !== JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version) throw new Error('wrong package installed')
+
+  console.log(run('node', ['esm.mjs'], app).trim())
+  console.log(run('node', ['cjs.cjs'], app).trim())
+  console.log(run('node', ['--conditions=worker', 'worker.mjs'], app).trim())
+
+  // TypeScript, as users compile against the published types.
+  const ts = `import { createVerifier, sign, verifyEvent, isWebhookVerificationError, type WebhookErrorCode, type VerifiedEvent } from '@tragentics/webhooks'
+const verifier = createVerifier({ secret: 'whsec_x' })
+const code: WebhookErrorCode = 'signature_mismatch'
+async function main(): Promise<void> {
+  const header: string = await sign('{}', 'whsec_x', { timestamp: 1 })
+  const result: VerifiedEvent<{ a: number }> = await verifyEvent<{ a: number }>('{"a":1}', header, 'whsec_x', { now: 1 }).catch(() => ({ event: { a: 1 }, timestamp: 1, secretIndex: 0 }))
+  const n: number = result.event.a
+  await verifier.verify('{}', header).catch((e: unknown) => isWebhookVerificationError(e) && e.code === code)
+  void n
+}
+void main()
+`
+  writeFileSync(join(app, 'index.ts'), ts)
+  const tsc = join(root, 'node_modules/typescript/bin/tsc')
+  for (const [module, moduleResolution] of [['node16', 'node16'], ['esnext', 'bundler'], ['commonjs', 'node10']]) {
+    const cfg = { compilerOptions: { strict: true, noEmit: true, module, moduleResolution, target: 'es2022', types: [], lib: ['es2022', 'dom'], skipLibCheck: false }, files: ['index.ts'] }
+    writeFileSync(join(app, 'tsconfig.json'), JSON.stringify(cfg))
+    run('node', [tsc, '-p', '.'], app)
+    console.log(`typescript (${moduleResolution}): ok`)
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true })
+}
