@@ -5,7 +5,8 @@ import { defineConfig, type Options } from 'tsup'
 // edge or worker bundle resolves dist/web, which never imports node:crypto.
 function build(target: 'node' | 'web'): Options {
   return {
-    entry: { index: 'src/index.ts' },
+    // The Node-only adapters exist in the node build alone.
+    entry: target === 'node' ? { index: 'src/index.ts', express: 'adapters/express.ts', koa: 'adapters/koa.ts' } : { index: 'src/index.ts' },
     outDir: `dist/${target}`,
     format: ['esm', 'cjs'],
     dts: true,

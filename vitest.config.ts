@@ -5,6 +5,7 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 
 // Tests import the package by its name, as users do, and get the sources.
 const packageAlias = { find: /^@tragentics\/webhooks$/, replacement: here('./src/index.ts') }
+const adapterAlias = { find: /^@tragentics\/webhooks\/(express|koa)$/, replacement: here('./adapters/$1.ts') }
 const backendAlias = (name: 'node' | 'web') => ({ find: /^#hmac$/, replacement: here(`./src/hmac/${name}.ts`) })
 
 // The core suite runs twice, once on each HMAC backend; TRAGENTICS_BACKEND
@@ -13,7 +14,7 @@ export default defineConfig({
   test: {
     projects: [
       {
-        resolve: { alias: [packageAlias, backendAlias('node')] },
+        resolve: { alias: [packageAlias, adapterAlias, backendAlias('node')] },
         test: {
           name: 'node:crypto',
           include: ['test/**/*.test.ts'],
@@ -22,7 +23,7 @@ export default defineConfig({
         },
       },
       {
-        resolve: { alias: [packageAlias, backendAlias('web')] },
+        resolve: { alias: [packageAlias, adapterAlias, backendAlias('web')] },
         test: { name: 'webcrypto', include: ['test/core/**/*.test.ts'], env: { TRAGENTICS_BACKEND: 'webcrypto' } },
       },
     ],

@@ -3,6 +3,7 @@ import { WebhookVerificationError } from './errors.js'
 import { parseSignatureHeader, readSignatureHeader, type SignatureHeaderInput } from './header.js'
 import { toBody, toClock, toSecretBytes, toTolerance, type Clock, type Payload, type Secret } from './input.js'
 import { toHex } from './hex.js'
+import { parseJsonBody } from './json.js'
 
 /**
  * Remembers which deliveries were already accepted. `claim` resolves `true`
@@ -50,8 +51,6 @@ export interface Verifier {
   /** Verifies a delivery and parses its JSON body. */
   verifyEvent<T = unknown>(payload: Payload, header: SignatureHeaderInput): Promise<VerifiedEvent<T>>
 }
-
-const decoder = new TextDecoder('utf-8', { fatal: true })
 
 type Key = Parameters<typeof backend.digest>[0]
 
@@ -159,14 +158,6 @@ async function claimOnce(store: ReplayStore, key: string, ttl: number): Promise<
   if (!fresh) throw new WebhookVerificationError('replayed_signature')
 }
 
-function parseJson<T>(body: string | Uint8Array): T {
-  try {
-    return JSON.parse(typeof body === 'string' ? body : decoder.decode(body)) as T
-  } catch (cause) {
-    throw new WebhookVerificationError('invalid_json', undefined, { cause })
-  }
-}
-
 /**
  * Verifies a delivery against one secret or several.
  *
@@ -211,7 +202,7 @@ export async function verifyEvent<T = unknown>(
   options?: VerifyOptions,
 ): Promise<VerifiedEvent<T>> {
   const { timestamp, secretIndex, body } = await check(prepare(toSecretBytes(secret), options), payload, header)
-  return { event: parseJson<T>(body), timestamp, secretIndex }
+  return { event: parseJsonBody<T>(body), timestamp, secretIndex }
 }
 
 /**
@@ -250,7 +241,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     },
     async verifyEvent<T = unknown>(payload: Payload, header: SignatureHeaderInput) {
       const { timestamp, secretIndex, body } = await check(prepared, payload, header)
-      return { event: parseJson<T>(body), timestamp, secretIndex }
+      return { event: parseJsonBody<T>(body), timestamp, secretIndex }
     },
   }
 }

@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import ts from 'typescript'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import { sign } from '@tragentics/webhooks'
+import { typeCheck } from './typescript.js'
 import { vectorBody, vectors } from './vectors.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -29,10 +29,7 @@ describe('README', () => {
   })
 
   it('every TypeScript snippet type-checks against the package', () => {
-    const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })
-    if (!config) throw new Error('tsconfig.json could not be read')
-    const program = ts.createProgram(files, { ...config.options, noEmit: true })
-    const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.formatDiagnostic(d, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => '\n' }))
+    const diagnostics = typeCheck(files)
     expect(diagnostics).toEqual([])
   }, 60_000)
 
