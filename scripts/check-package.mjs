@@ -44,7 +44,32 @@ try {
   const pkg = JSON.parse(readFileSync(join(app, 'node_modules/@tragentics/webhooks/package.json'), 'utf8'))
   if (pkg.version !== JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version) throw new Error('wrong package installed')
 
+  // The Express middleware on a bare Node server (it imports no express at run time),
+  // from ESM and CJS: one error class shared by the subpaths, a genuine and a forged delivery.
+  const adapterCheck = (label) => `
+    const server = http.createServer((req, res) => {
+      middleware(req, res, () => { res.statusCode = 204; res.end() })
+    })
+    let sameClass = false
+    const middleware = adapter.verifyWebhook({ secret: 'whsec_smoke', onError: (err, req, res) => {
+      sameClass = err instanceof api.WebhookVerificationError
+      res.statusCode = err.status; res.end(err.code)
+    } })
+    await new Promise((r) => server.listen(0, '127.0.0.1', r))
+    const url = 'http://127.0.0.1:' + server.address().port + '/'
+    const body = '{"type":"agent.registered"}'
+    const ok = await fetch(url, { method: 'POST', body, headers: { 'x-tragentics-signature': await api.sign(body, 'whsec_smoke') } })
+    const forged = await fetch(url, { method: 'POST', body, headers: { 'x-tragentics-signature': await api.sign(body, 'whsec_other') } })
+    server.close()
+    if (ok.status !== 204 || forged.status !== 401 || !sameClass) throw new Error('express adapter: ' + ok.status + ' ' + forged.status + ' ' + sameClass)
+    if (typeof koa.verifyWebhook !== 'function') throw new Error('koa adapter missing')
+    console.log('${label} adapters: ok')`
+  writeFileSync(join(app, 'adapters.mjs'), `import http from 'node:http'\nimport * as api from '@tragentics/webhooks'\nimport * as adapter from '@tragentics/webhooks/express'\nimport * as koa from '@tragentics/webhooks/koa'\n${adapterCheck('esm')}`)
+  writeFileSync(join(app, 'adapters.cjs'), `const http = require('node:http'); const api = require('@tragentics/webhooks'); const adapter = require('@tragentics/webhooks/express'); const koa = require('@tragentics/webhooks/koa');\n(async () => {${adapterCheck('cjs')}\n})().catch((e) => { console.error(e); process.exit(1) })`)
+
   console.log(run('node', ['esm.mjs'], app).trim())
+  console.log(run('node', ['adapters.mjs'], app).trim())
+  console.log(run('node', ['adapters.cjs'], app).trim())
   console.log(run('node', ['cjs.cjs'], app).trim())
   console.log(run('node', ['--conditions=worker', 'worker.mjs'], app).trim())
 

@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer, type RequestListener } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it, vi } from 'vitest'
@@ -23,6 +25,29 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true })
 })
 
+/** Serves an app exported by a snippet on 127.0.0.1 and checks it accepts a genuine delivery and refuses a forged one. */
+async function deliverTo(app: unknown): Promise<void> {
+  const koa = app as { callback?: () => RequestListener }
+  const listener = typeof koa.callback === 'function' ? koa.callback() : (app as RequestListener)
+  const server = createServer(listener)
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  try {
+    const { port } = server.address() as AddressInfo
+    const body = '{"type":"agent.registered"}'
+    const send = async (key: string) =>
+      fetch(`http://127.0.0.1:${port}/webhooks`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-tragentics-signature': await sign(body, key) } })
+    const ok = await send('whsec_readme')
+    expect(ok.status).toBeLessThan(300)
+    const forged = await send('whsec_forged')
+    expect(forged.status).toBe(401)
+    expect(forged.headers.get('content-type')).toBe('application/json')
+    expect(await forged.json()).toEqual({ error: 'No signature matches the payload' })
+  } finally {
+    server.closeAllConnections()
+    await new Promise((resolve) => server.close(resolve))
+  }
+}
+
 describe('README', () => {
   it('has TypeScript snippets to check', () => {
     expect(files.length).toBeGreaterThanOrEqual(4)
@@ -38,7 +63,8 @@ describe('README', () => {
     vi.stubEnv('TRAGENTICS_WEBHOOK_SECRET', 'whsec_readme')
     try {
       for (const file of files) {
-        const module = (await import(/* @vite-ignore */ file)) as { POST?: (request: Request) => Promise<Response> }
+        const module = (await import(/* @vite-ignore */ file)) as { POST?: (request: Request) => Promise<Response>; app?: unknown }
+        if (module.app) await deliverTo(module.app)
         if (module.POST) {
           const body = '{"type":"agent.registered"}'
           const ok = await module.POST(new Request('http://127.0.0.1/', { method: 'POST', body, headers: { 'x-tragentics-signature': await sign(body, 'whsec_readme') } }))
@@ -50,12 +76,18 @@ describe('README', () => {
         }
       }
       expect(log.mock.calls).toContainEqual(['received', 'agent.registered'])
+      expect(log.mock.calls.filter((c) => c[0] === 'received' && typeof c[1] === 'object')).toHaveLength(2) // Express and Koa
       expect(log.mock.calls).toContainEqual(['signed with the new secret'])
       expect(log.mock.calls).toContainEqual([401, 'malformed_signature'])
     } finally {
       log.mockRestore()
       vi.unstubAllEnvs()
     }
+  })
+
+  it('has a runnable quick start for Express and for Koa', () => {
+    expect(readme).toMatch(/```ts\nimport express from 'express'\nimport \{ verifyWebhook \} from '@tragentics\/webhooks\/express'/)
+    expect(readme).toMatch(/```ts\nimport Koa from 'koa'/)
   })
 
   it('the openssl one-liner computes the v1 of a vector', () => {
