@@ -6,7 +6,7 @@ import { defineConfig, type Options } from 'tsup'
 function build(target: 'node' | 'web'): Options {
   return {
     // The Node-only adapters exist in the node build alone.
-    entry: target === 'node' ? { index: 'src/index.ts', express: 'adapters/express.ts', koa: 'adapters/koa.ts' } : { index: 'src/index.ts' },
+    entry: target === 'node' ? { index: 'src/index.ts', express: 'adapters/express.ts', koa: 'adapters/koa.ts', redis: 'src/redis-replay-store.ts' } : { index: 'src/index.ts' },
     outDir: `dist/${target}`,
     format: ['esm', 'cjs'],
     dts: true,

@@ -3,9 +3,14 @@ import { defineConfig } from 'vitest/config'
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 
-// Tests import the package by its name, as users do, and get the sources.
-const packageAlias = { find: /^@tragentics\/webhooks$/, replacement: here('./src/index.ts') }
-const adapterAlias = { find: /^@tragentics\/webhooks\/(express|koa)$/, replacement: here('./adapters/$1.ts') }
+// Tests import the package by its names, as users do, and get the sources
+// (the same map as tsconfig.json's paths).
+const packageAliases = Object.entries({
+  '@tragentics/webhooks': './src/index.ts',
+  '@tragentics/webhooks/express': './adapters/express.ts',
+  '@tragentics/webhooks/koa': './adapters/koa.ts',
+  '@tragentics/webhooks/redis': './src/redis-replay-store.ts',
+}).map(([name, path]) => ({ find: new RegExp(`^${name}$`), replacement: here(path) }))
 const backendAlias = (name: 'node' | 'web') => ({ find: /^#hmac$/, replacement: here(`./src/hmac/${name}.ts`) })
 
 // The core suite runs twice, once on each HMAC backend; TRAGENTICS_BACKEND
@@ -14,7 +19,7 @@ export default defineConfig({
   test: {
     projects: [
       {
-        resolve: { alias: [packageAlias, adapterAlias, backendAlias('node')] },
+        resolve: { alias: [...packageAliases, backendAlias('node')] },
         test: {
           name: 'node:crypto',
           include: ['test/**/*.test.ts'],
@@ -23,7 +28,7 @@ export default defineConfig({
         },
       },
       {
-        resolve: { alias: [packageAlias, adapterAlias, backendAlias('web')] },
+        resolve: { alias: [...packageAliases, backendAlias('web')] },
         test: { name: 'webcrypto', include: ['test/core/**/*.test.ts'], env: { TRAGENTICS_BACKEND: 'webcrypto' } },
       },
     ],

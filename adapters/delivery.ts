@@ -16,7 +16,8 @@ export type WebhookAdapterOptions = VerifierOptions & {
   parse?: 'json' | 'none'
   /**
    * Where a misconfiguration (a body parser that ran first) is reported, once
-   * per middleware. Default `console.error`. Never given a secret or a body.
+   * per middleware, and each delivery accepted unchecked with `onStoreError:
+   * 'allow'`. Default `console.error`. Never given a secret or a body.
    */
   logger?: (message: string) => void
 }
@@ -31,6 +32,8 @@ export interface Delivery<TEvent> {
   timestamp: number
   /** Which of the configured secrets matched. */
   secretIndex: number
+  /** With `onStoreError: 'allow'`, the replay store failure this delivery was accepted despite. */
+  replayStoreError?: WebhookVerificationError
 }
 
 export const DEFAULT_LIMIT = '1mb'
@@ -79,9 +82,13 @@ export function createDeliveryHandler(options: WebhookAdapterOptions, decode: Co
     limit,
     async process<TEvent>(raw: Buffer, headers: SignatureHeaderInput, contentEncoding: string | undefined) {
       if (raw.length > limit) throw new WebhookVerificationError('body_too_large', `over the limit of ${limit} bytes`)
-      const { timestamp, secretIndex } = await verifier.verify(raw, headers)
+      const verified = await verifier.verify(raw, headers)
+      if (verified.replayStoreError) {
+        const cause = verified.replayStoreError.cause
+        log(`@tragentics/webhooks: delivery accepted without a replay check (onStoreError: 'allow'): ${cause instanceof Error ? cause.message : 'the replay store failed'}`)
+      }
       const event = parse === 'json' ? parseJsonBody<TEvent>(decode(raw, contentEncoding, limit)) : (undefined as TEvent)
-      return { event, rawBody: raw, timestamp, secretIndex }
+      return { event, rawBody: raw, ...verified }
     },
     reportMisconfiguration(error) {
       if (reported) return

@@ -1,7 +1,7 @@
 import { backend } from '#hmac'
 import { WebhookVerificationError } from './errors.js'
 import { parseSignatureHeader, readSignatureHeader, type SignatureHeaderInput } from './header.js'
-import { toBody, toClock, toSecretBytes, toTolerance, type Clock, type Payload, type Secret } from './input.js'
+import { describe, toBody, toClock, toSecretBytes, toTolerance, type Clock, type Payload, type Secret } from './input.js'
 import { toHex } from './hex.js'
 import { parseJsonBody } from './json.js'
 
@@ -22,6 +22,13 @@ export interface VerifyOptions {
   now?: Clock
   /** Where accepted deliveries are recorded, so a replay is refused. Default none. */
   replayStore?: ReplayStore
+  /**
+   * When the replay store cannot be asked: `'reject'` refuses the delivery
+   * with `replay_store_unavailable` (503, the sender retries); `'allow'`
+   * accepts it unchecked and reports the failure as `replayStoreError`.
+   * Default `'reject'`.
+   */
+  onStoreError?: 'reject' | 'allow'
 }
 
 /** What a successful verification reports. */
@@ -30,6 +37,8 @@ export interface VerifyResult {
   timestamp: number
   /** Which of the receiver's secrets matched (0 for a single secret). */
   secretIndex: number
+  /** With `onStoreError: 'allow'`, the store failure this delivery was accepted despite. */
+  replayStoreError?: WebhookVerificationError
 }
 
 /** A verified delivery with its JSON body parsed. */
@@ -59,6 +68,7 @@ interface Prepared {
   tolerance: number
   clock: () => number
   replayStore: ReplayStore | undefined
+  allowStoreErrors: boolean
 }
 
 function prepare(secrets: Uint8Array<ArrayBuffer>[], options: VerifyOptions | undefined): Prepared {
@@ -68,11 +78,16 @@ function prepare(secrets: Uint8Array<ArrayBuffer>[], options: VerifyOptions | un
   if (replayStore !== undefined && typeof (replayStore as Partial<ReplayStore>).claim !== 'function') {
     throw new TypeError('replayStore must have a claim(key, ttlSeconds) method, like MemoryReplayStore')
   }
+  const onStoreError = (options as { onStoreError?: unknown } | undefined)?.onStoreError
+  if (onStoreError !== undefined && onStoreError !== 'reject' && onStoreError !== 'allow') {
+    throw new TypeError(`onStoreError must be 'reject' or 'allow', got ${describe(onStoreError)}`)
+  }
   let imported: Promise<readonly Key[]> | undefined
   return {
     tolerance,
     clock,
     replayStore,
+    allowStoreErrors: onStoreError === 'allow',
     keys() {
       // The node backend's keys are plain values, the web backend's promises.
       // eslint-disable-next-line @typescript-eslint/await-thenable
@@ -85,7 +100,11 @@ function prepare(secrets: Uint8Array<ArrayBuffer>[], options: VerifyOptions | un
   }
 }
 
-async function check(prepared: Prepared, payload: Payload, header: SignatureHeaderInput): Promise<VerifyResult & { body: string | Uint8Array }> {
+interface Checked extends VerifyResult {
+  body: string | Uint8Array
+}
+
+async function check(prepared: Prepared, payload: Payload, header: SignatureHeaderInput): Promise<Checked> {
   const body = toBody(payload)
   const value = readSignatureHeader(header)
   // 1. Absent or empty.
@@ -121,10 +140,21 @@ async function check(prepared: Prepared, payload: Payload, header: SignatureHead
   }
 
   // 5. Recorded only now, so forged or stale requests never fill the store.
+  const checked: Checked = { timestamp: parsed.timestamp, secretIndex, body }
   if (prepared.replayStore && first) {
-    await claimOnce(prepared.replayStore, replayKey(parsed.t, first), replayTtl(prepared.tolerance))
+    try {
+      await claimOnce(prepared.replayStore, replayKey(parsed.t, first), replayTtl(prepared.tolerance))
+    } catch (err) {
+      if (!(prepared.allowStoreErrors && err instanceof WebhookVerificationError && err.code === 'replay_store_unavailable')) throw err
+      checked.replayStoreError = err
+    }
   }
-  return { timestamp: parsed.timestamp, secretIndex, body }
+  return checked
+}
+
+/** The public result: the checked delivery without its body. */
+function result({ body: _, ...rest }: Checked): VerifyResult {
+  return rest
 }
 
 /**
@@ -169,7 +199,8 @@ async function claimOnce(store: ReplayStore, key: string, ttl: number): Promise<
  * @param payload - the raw body: the exact bytes, or a string read as UTF-8
  * @param header - the `X-Tragentics-Signature` value, or a headers object (Fetch `Headers`, Node `req.headers`, a plain record)
  * @param secret - the secret, or an array of secrets during a rotation
- * @param options - `tolerance` (default 300 s), `now` (default the system clock), `replayStore` (default none)
+ * @param options - `tolerance` (default 300 s), `now` (default the system clock), `replayStore` (default none),
+ *   `onStoreError` (default `'reject'`)
  * @returns the signature's timestamp and the index of the secret that matched
  * @throws {WebhookVerificationError} when the delivery is refused, with the contract's `code` and `status`
  * @throws {TypeError} when the payload is a parsed object, or a secret or option is invalid
@@ -182,8 +213,7 @@ export async function verify(
   secret: Secret | readonly Secret[],
   options?: VerifyOptions,
 ): Promise<VerifyResult> {
-  const { timestamp, secretIndex } = await check(prepare(toSecretBytes(secret), options), payload, header)
-  return { timestamp, secretIndex }
+  return result(await check(prepare(toSecretBytes(secret), options), payload, header))
 }
 
 /**
@@ -201,8 +231,8 @@ export async function verifyEvent<T = unknown>(
   secret: Secret | readonly Secret[],
   options?: VerifyOptions,
 ): Promise<VerifiedEvent<T>> {
-  const { timestamp, secretIndex, body } = await check(prepare(toSecretBytes(secret), options), payload, header)
-  return { event: parseJsonBody<T>(body), timestamp, secretIndex }
+  const checked = await check(prepare(toSecretBytes(secret), options), payload, header)
+  return { event: parseJsonBody<T>(checked.body), ...result(checked) }
 }
 
 /**
@@ -210,7 +240,7 @@ export async function verifyEvent<T = unknown>(
  * what a server (and every adapter of this package) should use.
  *
  * @param options - `secret` or `secrets` (required, not empty), `tolerance` (default 300 s),
- *   `now` (default the system clock), `replayStore` (default none)
+ *   `now` (default the system clock), `replayStore` (default none), `onStoreError` (default `'reject'`)
  * @throws {TypeError} at creation, when no secret is given, a secret is empty, or an option is invalid
  * @example
  * const verifier = createVerifier({ secrets: [process.env.NEW_SECRET!, process.env.OLD_SECRET!] })
@@ -236,12 +266,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
   const prepared = prepare(secrets, options)
   return {
     async verify(payload, header) {
-      const { timestamp, secretIndex } = await check(prepared, payload, header)
-      return { timestamp, secretIndex }
+      return result(await check(prepared, payload, header))
     },
     async verifyEvent<T = unknown>(payload: Payload, header: SignatureHeaderInput) {
-      const { timestamp, secretIndex, body } = await check(prepared, payload, header)
-      return { event: parseJsonBody<T>(body), timestamp, secretIndex }
+      const checked = await check(prepared, payload, header)
+      return { event: parseJsonBody<T>(checked.body), ...result(checked) }
     },
   }
 }

@@ -7,7 +7,7 @@ import koaBodyparser from 'koa-bodyparser'
 import request from 'supertest'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { verifyWebhook, type VerifyWebhookOptions } from '../../adapters/koa.js'
-import { sign, type WebhookErrorCode } from '@tragentics/webhooks'
+import { MemoryReplayStore, sign, type WebhookErrorCode } from '@tragentics/webhooks'
 import { vectorBody, vectors, vectorSecrets } from '../vectors.js'
 import { chunked, contractAnswer, deferred, eventBody, requestHead, secret, sendRaw, signedHeaders } from './helpers.js'
 
@@ -240,6 +240,16 @@ describe.each([
       const { headers } = await signedHeaders('not json')
       const res = await post(a).set(headers).send('not json')
       expect(res.body).toMatchObject({ event: null, requestBodyIsEvent: true })
+    })
+
+    it('refuses a replayed delivery with a MemoryReplayStore', async () => {
+      const { app: a, handler } = app({ secret, replayStore: new MemoryReplayStore() })
+      const { headers } = await signedHeaders(eventBody)
+      expect((await post(a).set(headers).send(eventBody)).status).toBe(200)
+      const replay = await post(a).set(headers).send(eventBody)
+      expect(replay.status).toBe(401)
+      expect(replay.body).toEqual(contractAnswer('replayed_signature').body)
+      expect(handler).toHaveBeenCalledOnce()
     })
 
     it('hands refusals to onError, which answers instead', async () => {

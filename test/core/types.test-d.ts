@@ -25,7 +25,7 @@ describe('public types', () => {
 
   it('verify takes bytes or a string, any headers object, one or several secrets', () => {
     expectTypeOf(verify).returns.toEqualTypeOf<Promise<VerifyResult>>()
-    expectTypeOf<VerifyResult>().toEqualTypeOf<{ timestamp: number; secretIndex: number }>()
+    expectTypeOf<VerifyResult>().toEqualTypeOf<{ timestamp: number; secretIndex: number; replayStoreError?: WebhookVerificationError }>()
     expectTypeOf<Headers>().toExtend<SignatureHeaderInput>()
     expectTypeOf<IncomingHttpHeaders>().toExtend<SignatureHeaderInput>()
     expectTypeOf<Record<string, string>>().toExtend<SignatureHeaderInput>()

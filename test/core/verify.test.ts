@@ -470,6 +470,22 @@ describe('the replay store hook (step 5)', () => {
     expect(await codeOf(verify(body, header, secret, { now: t, replayStore: store }))).toBe('replay_store_unavailable')
   })
 
+  it("with onStoreError: 'allow' accepts the delivery and reports the failure", async () => {
+    const down = new Error('connect ECONNREFUSED')
+    const result = await verify(body, header, secret, { now: t, replayStore: { claim: () => Promise.reject(down) }, onStoreError: 'allow' })
+    expect(result).toMatchObject({ timestamp: t, secretIndex: 0 })
+    expect(result.replayStoreError).toMatchObject({ code: 'replay_store_unavailable', cause: down })
+  })
+
+  it("with onStoreError: 'allow' still refuses a replay the store did see", async () => {
+    const store = { claim: () => Promise.resolve(false) }
+    expect(await codeOf(verify(body, header, secret, { now: t, replayStore: store, onStoreError: 'allow' }))).toBe('replayed_signature')
+  })
+
+  it('refuses an unknown onStoreError at creation', () => {
+    expect(() => createVerifier({ secret, onStoreError: 'ignore' as never })).toThrow(TypeError)
+  })
+
   it('a store that throws synchronously fails closed too', async () => {
     const store: ReplayStore = {
       claim: () => {
