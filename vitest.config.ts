@@ -10,6 +10,7 @@ const packageAliases = Object.entries({
   '@tragentics/webhooks/express': './adapters/express.ts',
   '@tragentics/webhooks/koa': './adapters/koa.ts',
   '@tragentics/webhooks/redis': './src/redis-replay-store.ts',
+  '@tragentics/webhooks/testing': './src/testing.ts',
 }).map(([name, path]) => ({ find: new RegExp(`^${name}$`), replacement: here(path) }))
 const backendAlias = (name: 'node' | 'web') => ({ find: /^#hmac$/, replacement: here(`./src/hmac/${name}.ts`) })
 
@@ -22,7 +23,7 @@ export default defineConfig({
         resolve: { alias: [...packageAliases, backendAlias('node')] },
         test: {
           name: 'node:crypto',
-          include: ['test/**/*.test.ts'],
+          include: ['test/**/*.test.ts', 'examples/**/*.test.ts'],
           env: { TRAGENTICS_BACKEND: 'node:crypto' },
           typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
         },

@@ -3,6 +3,7 @@
 // (node16 and bundler resolution), and the web build through the `worker`
 // condition. Exits non-zero on the first difference.
 import { execFileSync } from 'node:child_process'
+import { createHmac } from 'node:crypto'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -66,6 +67,24 @@ try {
     console.log('${label} adapters: ok')`
   writeFileSync(join(app, 'adapters.mjs'), `import http from 'node:http'\nimport * as api from '@tragentics/webhooks'\nimport * as adapter from '@tragentics/webhooks/express'\nimport * as koa from '@tragentics/webhooks/koa'\n${adapterCheck('esm')}`)
   writeFileSync(join(app, 'adapters.cjs'), `const http = require('node:http'); const api = require('@tragentics/webhooks'); const adapter = require('@tragentics/webhooks/express'); const koa = require('@tragentics/webhooks/koa');\n(async () => {${adapterCheck('cjs')}\n})().catch((e) => { console.error(e); process.exit(1) })`)
+
+  // The testing helpers on both builds, and the CLI through the bin npm linked.
+  const testingCheck = (label) => `
+    const { body, headers } = await testing.signPayload({ type: 'agent.registered' }, 'whsec_smoke', { timestamp: 1733212800 })
+    const { timestamp } = await api.verify(body, headers, 'whsec_smoke', { now: 1733212800 })
+    const request = await testing.signedRequest('http://127.0.0.1/', { a: 1 }, 'whsec_smoke')
+    await api.verify(await request.text(), request.headers, 'whsec_smoke')
+    if (timestamp !== 1733212800 || typeof testing.webhookTestClock()() !== 'number') throw new Error('testing helpers')
+    console.log('${label} testing: ok (' + api.HMAC_BACKEND + ')')`
+  writeFileSync(join(app, 'testing.mjs'), `import * as api from '@tragentics/webhooks'\nimport * as testing from '@tragentics/webhooks/testing'\n${testingCheck('esm')}`)
+  writeFileSync(join(app, 'testing.cjs'), `const api = require('@tragentics/webhooks'); const testing = require('@tragentics/webhooks/testing');\n(async () => {${testingCheck('cjs')}\n})().catch((e) => { console.error(e); process.exit(1) })`)
+  console.log(run('node', ['testing.mjs'], app).trim())
+  console.log(run('node', ['testing.cjs'], app).trim())
+  console.log(run('node', ['--conditions=worker', 'testing.mjs'], app).trim())
+  const header = run(join(app, 'node_modules/.bin/tragentics-webhooks'), ['sign', '--secret', 'whsec_smoke', '--timestamp', '1733212800', '--data', body], app).trim()
+  const expected = `t=1733212800,v1=${createHmac('sha256', 'whsec_smoke').update(`1733212800.${body}`).digest('hex')}`
+  if (header !== expected) throw new Error(`the CLI printed ${header}, expected ${expected}`)
+  console.log('cli: ok')
 
   console.log(run('node', ['esm.mjs'], app).trim())
   console.log(run('node', ['adapters.mjs'], app).trim())

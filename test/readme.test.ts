@@ -16,7 +16,10 @@ const blocks = (lang: string) => [...readme.matchAll(new RegExp('```' + lang + '
 const dir = join(root, 'test/.readme')
 rmSync(dir, { recursive: true, force: true })
 mkdirSync(dir, { recursive: true })
-const files = blocks('ts').map((code, i) => {
+// The testing example is a real test file of its own (examples/express/webhooks.test.ts):
+// it runs there, and a test below keeps the README's copy identical.
+const exampleTest = readFileSync(join(root, 'examples/express/webhooks.test.ts'), 'utf8')
+const files = blocks('ts').filter((code) => code !== exampleTest).map((code, i) => {
   const file = join(dir, `block-${i}.ts`)
   writeFileSync(file, code.includes('export ') || code.includes('import ') ? code : `${code}\nexport {}\n`)
   return file
@@ -88,6 +91,10 @@ describe('README', () => {
   it('has a runnable quick start for Express and for Koa', () => {
     expect(readme).toMatch(/```ts\nimport express from 'express'\nimport \{ verifyWebhook \} from '@tragentics\/webhooks\/express'/)
     expect(readme).toMatch(/```ts\nimport Koa from 'koa'/)
+  })
+
+  it('shows the example receiver test exactly as it runs in examples/express', () => {
+    expect(blocks('ts')).toContain(exampleTest)
   })
 
   it('the openssl one-liner computes the v1 of a vector', () => {
