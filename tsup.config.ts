@@ -1,16 +1,25 @@
 import { readFileSync } from 'node:fs'
 import { defineConfig, type Options } from 'tsup'
 
-// The core imports its HMAC backend as '#hmac'. Each build binds it to one
-// implementation, and package.json's export conditions pick the build: an
-// edge or worker bundle resolves dist/web, which never imports node:crypto.
+// Two builds of the same sources, picked by package.json's export
+// conditions: dist/node for Node, Bun and Deno, dist/web for edge runtimes
+// and Workers, which never imports a node: module.
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string }
 
-function hmacBackend(target: 'node' | 'web'): NonNullable<Options['esbuildPlugins']>[number] {
+// The two internal imports that differ per build: the HMAC backend, and
+// the Pages Router's Node side (which an edge bundle must not contain).
+const internal = {
+  node: { '#hmac': './src/hmac/node.ts', '#pages-router': './adapters/pages-router-node.ts' },
+  web: { '#hmac': './src/hmac/web.ts', '#pages-router': './adapters/pages-router-edge.ts' },
+}
+
+function bindInternal(target: 'node' | 'web'): NonNullable<Options['esbuildPlugins']>[number] {
   return {
-    name: 'hmac-backend',
+    name: 'bind-internal',
     setup(b) {
-      b.onResolve({ filter: /^#hmac$/ }, () => ({ path: new URL(`./src/hmac/${target}.ts`, import.meta.url).pathname }))
+      b.onResolve({ filter: /^#(hmac|pages-router)$/ }, ({ path }) => ({
+        path: new URL(internal[target][path as keyof (typeof internal)['node']], import.meta.url).pathname,
+      }))
     },
   }
 }
@@ -21,6 +30,7 @@ function build(target: 'node' | 'web'): Options {
     entry: {
       index: 'src/index.ts',
       testing: 'src/testing.ts',
+      next: 'adapters/next.ts',
       ...(target === 'node' && { express: 'adapters/express.ts', koa: 'adapters/koa.ts', redis: 'src/redis-replay-store.ts' }),
     },
     outDir: `dist/${target}`,
@@ -32,7 +42,7 @@ function build(target: 'node' | 'web'): Options {
     treeshake: true,
     target: 'es2022',
     platform: target === 'node' ? 'node' : 'neutral',
-    esbuildPlugins: [hmacBackend(target)],
+    esbuildPlugins: [bindInternal(target)],
   }
 }
 
@@ -46,7 +56,7 @@ const cli: Options = {
   clean: true,
   banner: { js: '#!/usr/bin/env node' },
   define: { __VERSION__: JSON.stringify(version) },
-  esbuildPlugins: [hmacBackend('node')],
+  esbuildPlugins: [bindInternal('node')],
 }
 
 export default defineConfig([build('node'), build('web'), cli])

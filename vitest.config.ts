@@ -11,8 +11,13 @@ const packageAliases = Object.entries({
   '@tragentics/webhooks/koa': './adapters/koa.ts',
   '@tragentics/webhooks/redis': './src/redis-replay-store.ts',
   '@tragentics/webhooks/testing': './src/testing.ts',
+  '@tragentics/webhooks/next': './adapters/next.ts',
 }).map(([name, path]) => ({ find: new RegExp(`^${name}$`), replacement: here(path) }))
-const backendAlias = (name: 'node' | 'web') => ({ find: /^#hmac$/, replacement: here(`./src/hmac/${name}.ts`) })
+// The internal imports each build binds (see tsup.config.ts).
+const internal = (target: 'node' | 'web') => [
+  { find: /^#hmac$/, replacement: here(`./src/hmac/${target}.ts`) },
+  { find: /^#pages-router$/, replacement: here(`./adapters/pages-router-${target === 'node' ? 'node' : 'edge'}.ts`) },
+]
 
 // The core suite runs twice, once on each HMAC backend; TRAGENTICS_BACKEND
 // tells each run which backend it must have been given.
@@ -20,7 +25,7 @@ export default defineConfig({
   test: {
     projects: [
       {
-        resolve: { alias: [...packageAliases, backendAlias('node')] },
+        resolve: { alias: [...packageAliases, ...internal('node')] },
         test: {
           name: 'node:crypto',
           include: ['test/**/*.test.ts', 'examples/**/*.test.ts'],
@@ -29,8 +34,8 @@ export default defineConfig({
         },
       },
       {
-        resolve: { alias: [...packageAliases, backendAlias('web')] },
-        test: { name: 'webcrypto', include: ['test/core/**/*.test.ts'], env: { TRAGENTICS_BACKEND: 'webcrypto' } },
+        resolve: { alias: [...packageAliases, ...internal('web')] },
+        test: { name: 'webcrypto', include: ['test/core/**/*.test.ts', 'test/adapters/next-app-router.test.ts'], env: { TRAGENTICS_BACKEND: 'webcrypto' } },
       },
     ],
   },

@@ -23,11 +23,11 @@ export type WebhookAdapterOptions = VerifierOptions & {
 }
 
 /** A verified delivery, as an adapter hands it to the application. */
-export interface Delivery<TEvent> {
+export interface Delivery<TEvent, TBytes extends Uint8Array = Buffer> {
   /** The parsed JSON body (`undefined` with `parse: 'none'`). */
   event: TEvent
   /** The exact bytes that were signed. */
-  rawBody: Buffer
+  rawBody: TBytes
   /** The signature's timestamp, Unix seconds. */
   timestamp: number
   /** Which of the configured secrets matched. */
@@ -41,7 +41,7 @@ export const DEFAULT_LIMIT = '1mb'
 export interface DeliveryHandler {
   readonly limit: number
   /** Verifies raw bytes against the headers, then decodes and parses them as configured. */
-  process<TEvent>(raw: Buffer, headers: SignatureHeaderInput, contentEncoding: string | undefined): Promise<Delivery<TEvent>>
+  process<TEvent, TBytes extends Uint8Array>(raw: TBytes, headers: SignatureHeaderInput, contentEncoding: string | null | undefined): Promise<Delivery<TEvent, TBytes>>
   /** Logs a body_unavailable error the first time one happens. */
   reportMisconfiguration(error: WebhookVerificationError): void
 }
@@ -80,14 +80,14 @@ export function createDeliveryHandler(options: WebhookAdapterOptions, decode: Co
 
   return {
     limit,
-    async process<TEvent>(raw: Buffer, headers: SignatureHeaderInput, contentEncoding: string | undefined) {
+    async process<TEvent, TBytes extends Uint8Array>(raw: TBytes, headers: SignatureHeaderInput, contentEncoding: string | null | undefined) {
       if (raw.length > limit) throw new WebhookVerificationError('body_too_large', `over the limit of ${limit} bytes`)
       const verified = await verifier.verify(raw, headers)
       if (verified.replayStoreError) {
         const cause = verified.replayStoreError.cause
         log(`@tragentics/webhooks: delivery accepted without a replay check (onStoreError: 'allow'): ${cause instanceof Error ? cause.message : 'the replay store failed'}`)
       }
-      const event = parse === 'json' ? parseJsonBody<TEvent>(decode(raw, contentEncoding, limit)) : (undefined as TEvent)
+      const event = parse === 'json' ? parseJsonBody<TEvent>(await decode(raw, contentEncoding ?? undefined, limit)) : (undefined as TEvent)
       return { event, rawBody: raw, ...verified }
     },
     reportMisconfiguration(error) {
@@ -101,4 +101,4 @@ export function createDeliveryHandler(options: WebhookAdapterOptions, decode: Co
 }
 
 /** Undoes a Content-Encoding so the body can be parsed; `identity` returns the bytes as they are. */
-export type ContentDecoder = (raw: Buffer, contentEncoding: string | undefined, limit: number) => Uint8Array
+export type ContentDecoder = (raw: Uint8Array, contentEncoding: string | undefined, limit: number) => Uint8Array | Promise<Uint8Array>

@@ -126,7 +126,7 @@ export function verifyWebhook(options: VerifyWebhookOptions): RequestHandler {
   return (req, res, next) => {
     const request = req as Request & WithRawBody
     rawBytes(request, handler.limit)
-      .then((raw) => handler.process<RegisteredEvent>(raw, req.headers, req.headers['content-encoding']))
+      .then((raw) => handler.process<RegisteredEvent, Buffer>(raw, req.headers, req.headers['content-encoding']))
       .then(
         (delivery) => {
           request.webhook = delivery

@@ -118,7 +118,7 @@ export function verifyWebhook(options: VerifyWebhookOptions): Middleware {
     let delivery: KoaWebhook
     try {
       const raw = await rawBytes(ctx, handler.limit)
-      delivery = await handler.process<RegisteredEvent>(raw, ctx.req.headers, ctx.req.headers['content-encoding'])
+      delivery = await handler.process<RegisteredEvent, Buffer>(raw, ctx.req.headers, ctx.req.headers['content-encoding'])
     } catch (err) {
       if (!isWebhookVerificationError(err)) throw err
       if (err.code === 'body_unavailable') handler.reportMisconfiguration(err)

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib'
 import getRawBody from 'raw-body'
 import { WebhookVerificationError } from '../src/errors.js'
+import { contentCodings, decodedTooLarge, notValidCoding, unsupportedCoding } from './content-coding.js'
 
 /** True when something already read (or started reading) the request stream. */
 export function streamConsumed(req: IncomingMessage): boolean {
@@ -77,21 +78,19 @@ function toBodyError(err: Error & { type?: string }): WebhookVerificationError {
  * them), with the decoded size held to `limit` so a small compressed body
  * cannot expand without bound.
  */
-export function decodeContent(raw: Buffer, contentEncoding: string | undefined, limit: number): Uint8Array {
-  if (!contentEncoding) return raw
-  const codings = contentEncoding.split(',').map((c) => c.trim().toLowerCase()).filter((c) => c !== '' && c !== 'identity')
-  let body: Buffer = raw
-  for (const coding of codings.reverse()) {
+export function decodeContent(raw: Uint8Array, contentEncoding: string | undefined, limit: number): Uint8Array {
+  const codings = contentCodings(contentEncoding)
+  let body = raw
+  for (const coding of codings) {
     const zlibOptions = { maxOutputLength: Math.max(limit, 1) }
     try {
-      if (coding === 'gzip' || coding === 'x-gzip') body = gunzipSync(body, zlibOptions)
+      if (coding === 'gzip') body = gunzipSync(body, zlibOptions)
       else if (coding === 'deflate') body = inflateSync(body, zlibOptions)
       else if (coding === 'br') body = brotliDecompressSync(body, zlibOptions)
-      else throw new WebhookVerificationError('invalid_json', `unsupported Content-Encoding ${JSON.stringify(coding)}`)
+      else throw unsupportedCoding(coding)
     } catch (err) {
       if (err instanceof WebhookVerificationError) throw err
-      if (err instanceof RangeError) throw new WebhookVerificationError('body_too_large', `decoded body over the limit of ${limit} bytes`, { cause: err })
-      throw new WebhookVerificationError('invalid_json', `the body is not valid ${coding}`, { cause: err })
+      throw err instanceof RangeError ? decodedTooLarge(limit, err) : notValidCoding(coding, err)
     }
   }
   return body

@@ -103,7 +103,7 @@ describe('README', () => {
     const v = vectors.find((c) => c.name === 'basic')
     if (!v?.header || !v.secret) throw new Error('the basic vector is missing')
     const t = /t=(\d+)/.exec(v.header)?.[1] ?? ''
-    const out = execFileSync('sh', ['-c', oneLiner ?? ''], { env: { PATH: process.env.PATH, t, body: vectorBody(v).toString(), secret: v.secret }, encoding: 'utf8' })
+    const out = execFileSync('sh', ['-c', oneLiner ?? ''], { env: { PATH: process.env.PATH, NODE_ENV: 'test', t, body: vectorBody(v).toString(), secret: v.secret }, encoding: 'utf8' })
     expect(out).toContain(/v1=([0-9a-f]{64})/.exec(v.header)?.[1])
   })
 })
