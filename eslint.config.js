@@ -2,7 +2,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'test/.readme/', 'test/fixtures/types/', 'test/e2e/**/.next/'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'test/.readme/', 'test/fixtures/types/', 'test/e2e/next-app/'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -47,6 +47,23 @@ function checkOnError(onError: unknown): void {
 }
 
 /**
+ * `next build` evaluates every route module to collect its configuration,
+ * usually without the runtime's secrets. While it does (NEXT_PHASE is
+ * phase-production-build), the options are checked when the route is first
+ * called instead of at module evaluation; at run time, as everywhere else,
+ * a missing secret throws when the module loads.
+ */
+function deferredDuringNextBuild<T>(create: () => T): () => T {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
+  if (env?.NEXT_PHASE !== 'phase-production-build') {
+    const created = create()
+    return () => created
+  }
+  let created: T | undefined
+  return () => (created ??= create())
+}
+
+/**
  * Wraps an App Router route handler (`app/.../route.ts`) so it runs only for
  * a genuine delivery. Typed against the standard `Request`, so it serves any
  * Fetch-style runtime: the Node runtime (node:crypto) and
@@ -57,7 +74,7 @@ function checkOnError(onError: unknown): void {
  * @param options - `secret` or `secrets` (required), `tolerance` (300 s), `now`, `limit` (`'1mb'`),
  *   `parse` (`'json'`), `replayStore`, `onStoreError`, `logger` (`console.error`), `onError`
  * @param handler - gets the event and `{ request, rawBody, timestamp, secretIndex, context }`
- * @throws {TypeError} at creation, when no secret is given or an option is invalid
+ * @throws {TypeError} at creation (during `next build`, at the first call), when no secret is given or an option is invalid
  * @example
  * export const POST = withWebhook({ secret: process.env.TRAGENTICS_WEBHOOK_SECRET! }, async (event) => {
  *   console.log(event)
@@ -71,9 +88,10 @@ export function withWebhook<TEvent = RegisteredEvent>(
   const { onError, ...rest } = options
   checkOnError(onError)
   if (typeof handler !== 'function') throw new TypeError('withWebhook(options, handler): the handler must be a function')
-  const deliveries = createDeliveryHandler(rest, decodeFetchContent)
+  const handlerFor = deferredDuringNextBuild(() => createDeliveryHandler(rest, decodeFetchContent))
 
   return async (request, context) => {
+    const deliveries = handlerFor()
     let delivery: Delivery<TEvent, Uint8Array>
     try {
       const raw = await readFetchBody(request, deliveries.limit)
@@ -113,9 +131,10 @@ export function withWebhookApiRoute<TEvent = RegisteredEvent>(
   const { onError, ...rest } = options
   checkOnError(onError)
   if (typeof handler !== 'function') throw new TypeError('withWebhookApiRoute(options, handler): the handler must be a function')
-  const deliveries = createDeliveryHandler(rest, decode)
+  const handlerFor = deferredDuringNextBuild(() => createDeliveryHandler(rest, decode))
 
   return async (req, res) => {
+    const deliveries = handlerFor()
     let delivery: Delivery<TEvent>
     try {
       const raw = await read(req, deliveries.limit)

@@ -75,9 +75,14 @@ try {
     const request = await testing.signedRequest('http://127.0.0.1/', { a: 1 }, 'whsec_smoke')
     await api.verify(await request.text(), request.headers, 'whsec_smoke')
     if (timestamp !== 1733212800 || typeof testing.webhookTestClock()() !== 'number') throw new Error('testing helpers')
-    console.log('${label} testing: ok (' + api.HMAC_BACKEND + ')')`
-  writeFileSync(join(app, 'testing.mjs'), `import * as api from '@tragentics/webhooks'\nimport * as testing from '@tragentics/webhooks/testing'\n${testingCheck('esm')}`)
-  writeFileSync(join(app, 'testing.cjs'), `const api = require('@tragentics/webhooks'); const testing = require('@tragentics/webhooks/testing');\n(async () => {${testingCheck('cjs')}\n})().catch((e) => { console.error(e); process.exit(1) })`)
+    const POST = next.withWebhook({ secret: 'whsec_smoke' }, (event) => Response.json(event))
+    const answer = await POST(await testing.signedRequest('http://127.0.0.1/', { a: 1 }, 'whsec_smoke'))
+    if (answer.status !== 200) throw new Error('withWebhook answered ' + answer.status)
+    const pagesRouter = (() => { try { next.withWebhookApiRoute({ secret: 'whsec_smoke' }, () => undefined); return true } catch { return false } })()
+    if (pagesRouter !== (api.HMAC_BACKEND === 'node:crypto')) throw new Error('withWebhookApiRoute on the wrong build')
+    console.log('${label} testing and next: ok (' + api.HMAC_BACKEND + ')')`
+  writeFileSync(join(app, 'testing.mjs'), `import * as api from '@tragentics/webhooks'\nimport * as testing from '@tragentics/webhooks/testing'\nimport * as next from '@tragentics/webhooks/next'\n${testingCheck('esm')}`)
+  writeFileSync(join(app, 'testing.cjs'), `const api = require('@tragentics/webhooks'); const testing = require('@tragentics/webhooks/testing'); const next = require('@tragentics/webhooks/next');\n(async () => {${testingCheck('cjs')}\n})().catch((e) => { console.error(e); process.exit(1) })`)
   console.log(run('node', ['testing.mjs'], app).trim())
   console.log(run('node', ['testing.cjs'], app).trim())
   console.log(run('node', ['--conditions=worker', 'testing.mjs'], app).trim())

@@ -16,10 +16,16 @@ const blocks = (lang: string) => [...readme.matchAll(new RegExp('```' + lang + '
 const dir = join(root, 'test/.readme')
 rmSync(dir, { recursive: true, force: true })
 mkdirSync(dir, { recursive: true })
-// The testing example is a real test file of its own (examples/express/webhooks.test.ts):
-// it runs there, and a test below keeps the README's copy identical.
-const exampleTest = readFileSync(join(root, 'examples/express/webhooks.test.ts'), 'utf8')
-const files = blocks('ts').filter((code) => code !== exampleTest).map((code, i) => {
+// Snippets that are real files of their own run there, and a test below
+// keeps the README's copies identical: the testing example (a vitest file)
+// and the Next.js routes (built by next build and served in test/e2e).
+const fileBacked = [
+  'examples/express/webhooks.test.ts',
+  'test/e2e/next-app/app/api/webhooks/node/route.ts',
+  'test/e2e/next-app/app/api/webhooks/edge/route.ts',
+  'test/e2e/next-app/pages/api/webhooks.ts',
+].map((path) => ({ path, code: readFileSync(join(root, path), 'utf8') }))
+const files = blocks('ts').filter((code) => !fileBacked.some((f) => f.code === code)).map((code, i) => {
   const file = join(dir, `block-${i}.ts`)
   writeFileSync(file, code.includes('export ') || code.includes('import ') ? code : `${code}\nexport {}\n`)
   return file
@@ -93,8 +99,8 @@ describe('README', () => {
     expect(readme).toMatch(/```ts\nimport Koa from 'koa'/)
   })
 
-  it('shows the example receiver test exactly as it runs in examples/express', () => {
-    expect(blocks('ts')).toContain(exampleTest)
+  it.each(fileBacked.map((f) => [f.path, f.code] as const))('shows %s exactly as it is', (_path, code) => {
+    expect(blocks('ts')).toContain(code)
   })
 
   it('the openssl one-liner computes the v1 of a vector', () => {

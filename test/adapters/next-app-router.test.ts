@@ -142,6 +142,19 @@ describe(`withWebhook (App Router) on ${HMAC_BACKEND}`, () => {
     expect(await response.json()).toEqual({ code: 'missing_signature' })
   })
 
+  it('during next build, checks the options at the first call instead of at module evaluation', async () => {
+    const previous = process.env.NEXT_PHASE
+    process.env.NEXT_PHASE = 'phase-production-build'
+    try {
+      const POST = withWebhook({ secret: process.env.UNSET_SECRET_FOR_THIS_TEST as string }, () => new Response(null))
+      await expect(POST(await signedRequest(url, event, secret))).rejects.toThrow(TypeError)
+    } finally {
+      if (previous === undefined) delete process.env.NEXT_PHASE
+      else process.env.NEXT_PHASE = previous
+    }
+    expect(() => withWebhook({ secret: process.env.UNSET_SECRET_FOR_THIS_TEST as string }, () => new Response(null))).toThrow(TypeError)
+  })
+
   it.each([
     ['no secret', {}, () => new Response()],
     ['a bad onError', { secret, onError: 'x' }, () => new Response()],
