@@ -26,8 +26,6 @@ export interface ParsedSignatureHeader {
 export const MAX_HEADER_LENGTH = 8192
 export const MAX_SIGNATURES = 16
 
-const TIMESTAMP = /^[0-9]{1,15}$/
-const HEX64 = /^[0-9a-fA-F]{64}$/
 
 function malformed(detail: string): WebhookVerificationError {
   return new WebhookVerificationError('malformed_signature', detail)
@@ -76,23 +74,43 @@ function headerValue(value: unknown): string | undefined {
   throw malformed('the header value is not a string')
 }
 
-function trimSpaceAndTab(s: string): string {
-  let start = 0
-  let end = s.length
-  while (start < end && (s[start] === ' ' || s[start] === '\t')) start++
-  while (end > start && (s[end - 1] === ' ' || s[end - 1] === '\t')) end--
-  return start === 0 && end === s.length ? s : s.slice(start, end)
+const HEX_VALUE = new Int8Array(128).fill(-1)
+for (let i = 0; i < 16; i++) {
+  HEX_VALUE['0123456789abcdef'.charCodeAt(i)] = i
+  HEX_VALUE['0123456789ABCDEF'.charCodeAt(i)] = i
 }
 
-function hexToBytes(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length / 2)
-  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16)
+/** The 64 hex digits (either case) between start and end as 32 bytes; undefined for anything else. */
+function decodeSignature(header: string, start: number, end: number): Uint8Array | undefined {
+  if (end - start !== 64) return undefined
+  const out = new Uint8Array(32)
+  for (let i = 0; i < 32; i++) {
+    const high = HEX_VALUE[header.charCodeAt(start + 2 * i)] ?? -1
+    const low = HEX_VALUE[header.charCodeAt(start + 2 * i + 1)] ?? -1
+    if ((high | low) < 0) return undefined
+    out[i] = (high << 4) | low
+  }
   return out
 }
+
+/** 1 to 15 ASCII digits between start and end. */
+function isTimestamp(header: string, start: number, end: number): boolean {
+  if (end - start < 1 || end - start > 15) return false
+  for (let i = start; i < end; i++) {
+    const c = header.charCodeAt(i)
+    if (c < 48 || c > 57) return false
+  }
+  return true
+}
+
+const SPACE = 32
+const TAB = 9
+const isBlank = (c: number) => c === SPACE || c === TAB
 
 /**
  * Parses a header value by the rules of scheme v1. Throws
  * `malformed_signature` on any breach, before any HMAC is computed.
+ * Walks the string once, without splitting it: this runs on every request.
  */
 export function parseSignatureHeader(header: string): ParsedSignatureHeader {
   if (header.length > MAX_HEADER_LENGTH) {
@@ -100,24 +118,29 @@ export function parseSignatureHeader(header: string): ParsedSignatureHeader {
   }
   let t: string | undefined
   const signatures: Uint8Array[] = []
-  for (const rawElement of header.split(',')) {
-    const element = trimSpaceAndTab(rawElement)
-    const eq = element.indexOf('=')
-    if (eq <= 0) throw malformed('every element must be key=value')
-    const key = element.slice(0, eq)
-    const value = element.slice(eq + 1)
-    if (key === 't') {
+  for (let pos = 0; pos <= header.length; ) {
+    const comma = header.indexOf(',', pos)
+    const next = comma < 0 ? header.length : comma
+    // The element is [start, end), space and tab around it ignored.
+    let start = pos
+    let end = next
+    while (start < end && isBlank(header.charCodeAt(start))) start++
+    while (end > start && isBlank(header.charCodeAt(end - 1))) end--
+    const eq = header.indexOf('=', start)
+    if (eq <= start || eq >= end) throw malformed('every element must be key=value')
+    const keyLength = eq - start
+    if (keyLength === 1 && header.charCodeAt(start) === 116 /* t */) {
       if (t !== undefined) throw malformed('more than one t')
-      if (!TIMESTAMP.test(value)) throw malformed('t must be 1 to 15 ASCII digits')
-      t = value
-    } else if (key === 'v1') {
-      if (!HEX64.test(value)) throw malformed('v1 must be 64 hex digits')
-      if (signatures.length === MAX_SIGNATURES) {
-        throw malformed(`more than ${MAX_SIGNATURES} v1 signatures`)
-      }
-      signatures.push(hexToBytes(value))
+      if (!isTimestamp(header, eq + 1, end)) throw malformed('t must be 1 to 15 ASCII digits')
+      t = header.slice(eq + 1, end)
+    } else if (keyLength === 2 && header.charCodeAt(start) === 118 /* v */ && header.charCodeAt(start + 1) === 49 /* 1 */) {
+      const signature = decodeSignature(header, eq + 1, end)
+      if (!signature) throw malformed('v1 must be 64 hex digits')
+      if (signatures.length === MAX_SIGNATURES) throw malformed(`more than ${MAX_SIGNATURES} v1 signatures`)
+      signatures.push(signature)
     }
     // Any other key is a later scheme's: ignored.
+    pos = next + 1
   }
   if (t === undefined) throw malformed('no t')
   if (signatures.length === 0) throw malformed('no v1')

@@ -4,8 +4,6 @@ export type Payload = string | Uint8Array | ArrayBuffer
 /** A signing secret: its UTF-8 encoding (or the bytes themselves) is the HMAC key. */
 export type Secret = string | Uint8Array
 
-const encoder = new TextEncoder()
-
 const RAW_BODY_HINT =
   'pass the raw request body (the exact bytes) as a Buffer, Uint8Array or string, not a parsed object: ' +
   "use the middleware from '@tragentics/webhooks/express', '/koa' or '/next', " +
@@ -36,7 +34,7 @@ function tagOf(value: unknown): string {
  * would refuse their bodies.
  */
 export function isBytes(value: unknown): value is Uint8Array {
-  return ArrayBuffer.isView(value) && tagOf(value) === '[object Uint8Array]'
+  return value instanceof Uint8Array || (ArrayBuffer.isView(value) && tagOf(value) === '[object Uint8Array]')
 }
 
 /** Checks the payload and returns it as a string or a byte view, without copying. */
@@ -46,8 +44,8 @@ export function toBody(payload: unknown): string | Uint8Array {
   throw new TypeError(`payload must be a string, Uint8Array or Buffer, got ${describe(payload)}: ${RAW_BODY_HINT}`)
 }
 
-/** Checks one or several secrets and returns each as its key bytes. */
-export function toSecretBytes(secretOrSecrets: unknown, label = 'secret'): Uint8Array<ArrayBuffer>[] {
+/** Checks one or several secrets: a string as it is, bytes as a copy (a caller reusing its buffer cannot change the key). */
+export function toSecrets(secretOrSecrets: unknown, label = 'secret'): Secret[] {
   const list = Array.isArray(secretOrSecrets) ? (secretOrSecrets as unknown[]) : [secretOrSecrets]
   if (list.length === 0) {
     throw new TypeError(`${label} must not be an empty array: give at least one webhook secret`)
@@ -56,11 +54,10 @@ export function toSecretBytes(secretOrSecrets: unknown, label = 'secret'): Uint8
     const where = Array.isArray(secretOrSecrets) ? `${label}[${index}]` : label
     if (typeof secret === 'string') {
       if (secret.length === 0) throw new TypeError(`${where} is empty: set it to your webhook secret (whsec_...)`)
-      return encoder.encode(secret)
+      return secret
     }
     if (isBytes(secret)) {
       if (secret.length === 0) throw new TypeError(`${where} is empty: set it to your webhook secret's bytes`)
-      // Copied, so a caller that reuses its buffer cannot change the key later.
       return secret.slice()
     }
     throw new TypeError(

@@ -1,6 +1,6 @@
 import { backend } from '#hmac'
 import { toHex } from './hex.js'
-import { systemClock, toBody, toSecretBytes, type Payload, type Secret } from './input.js'
+import { systemClock, toBody, toSecrets, type Payload, type Secret } from './input.js'
 
 /** Options of {@link sign}. */
 export interface SignOptions {
@@ -25,7 +25,7 @@ const MAX_TIMESTAMP = 999_999_999_999_999 // 15 digits, the scheme's limit
  */
 export async function sign(payload: Payload, secret: Secret | readonly Secret[], options?: SignOptions): Promise<string> {
   const body = toBody(payload)
-  const secrets = toSecretBytes(secret)
+  const secrets = toSecrets(secret)
   const timestamp = options?.timestamp ?? systemClock()
   if (!Number.isSafeInteger(timestamp) || timestamp < 0 || timestamp > MAX_TIMESTAMP) {
     throw new TypeError(`timestamp must be whole Unix seconds between 0 and ${MAX_TIMESTAMP}, got ${String(timestamp)}`)
@@ -34,7 +34,7 @@ export async function sign(payload: Payload, secret: Secret | readonly Secret[],
   const parts = [`t=${t}`]
   for (const bytes of secrets) {
     const digest = await backend.digest(await backend.importKey(bytes), `${t}.`, body)
-    parts.push(`v1=${toHex(digest)}`)
+    parts.push(`v1=${toHex(digest instanceof Uint8Array ? digest : new Uint8Array(digest))}`)
   }
   return parts.join(',')
 }

@@ -1,7 +1,7 @@
 import { backend } from '#hmac'
 import { WebhookVerificationError } from './errors.js'
 import { parseSignatureHeader, readSignatureHeader, type SignatureHeaderInput } from './header.js'
-import { describe, toBody, toClock, toSecretBytes, toTolerance, type Clock, type Payload, type Secret } from './input.js'
+import { describe, toBody, toClock, toSecrets, toTolerance, type Clock, type Payload, type Secret } from './input.js'
 import { toHex } from './hex.js'
 import { parseJsonBody } from './json.js'
 
@@ -64,14 +64,19 @@ export interface Verifier {
 type Key = Parameters<typeof backend.digest>[0]
 
 interface Prepared {
-  keys(): Promise<readonly Key[]>
+  /** The keys: plain values on node:crypto, a promise on WebCrypto (imported once). */
+  keys: readonly Key[] | Promise<readonly Key[]>
   tolerance: number
   clock: () => number
   replayStore: ReplayStore | undefined
   allowStoreErrors: boolean
 }
 
-function prepare(secrets: Uint8Array<ArrayBuffer>[], options: VerifyOptions | undefined): Prepared {
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function'
+}
+
+function prepare(secrets: Secret[], options: VerifyOptions | undefined): Prepared {
   const tolerance = toTolerance(options?.tolerance)
   const clock = toClock(options?.now)
   const replayStore = options?.replayStore
@@ -82,29 +87,27 @@ function prepare(secrets: Uint8Array<ArrayBuffer>[], options: VerifyOptions | un
   if (onStoreError !== undefined && onStoreError !== 'reject' && onStoreError !== 'allow') {
     throw new TypeError(`onStoreError must be 'reject' or 'allow', got ${describe(onStoreError)}`)
   }
-  let imported: Promise<readonly Key[]> | undefined
-  return {
-    tolerance,
-    clock,
-    replayStore,
-    allowStoreErrors: onStoreError === 'allow',
-    keys() {
-      // The node backend's keys are plain values, the web backend's promises.
-      // eslint-disable-next-line @typescript-eslint/await-thenable
-      imported ??= Promise.all(secrets.map((s) => backend.importKey(s))).catch((err: unknown) => {
-        imported = undefined
-        throw err
-      })
-      return imported
-    },
+  const imported = secrets.map((s) => backend.importKey(s))
+  const prepared: Prepared = { keys: imported as Key[], tolerance, clock, replayStore, allowStoreErrors: onStoreError === 'allow' }
+  if (imported.some(isPromise)) {
+    // eslint-disable-next-line @typescript-eslint/await-thenable -- the web backend's keys are promises
+    const all = Promise.all(imported)
+    prepared.keys = all
+    // Once imported, the keys replace the promise: later requests need not wait a turn for them.
+    all.then(
+      (keys) => (prepared.keys = keys),
+      () => undefined, // a failed import is reported by each verification that needs it
+    )
   }
+  return prepared
 }
 
-interface Checked extends VerifyResult {
-  body: string | Uint8Array
-}
-
-async function check(prepared: Prepared, payload: Payload, header: SignatureHeaderInput): Promise<Checked> {
+/**
+ * The checks of scheme v1 in order. On node:crypto nothing in it waits
+ * (no await runs unless a replay store is configured), so a verification
+ * costs one promise beyond the HMAC itself.
+ */
+async function check<R>(prepared: Prepared, payload: Payload, header: SignatureHeaderInput, finish: (body: string | Uint8Array, result: VerifyResult) => R): Promise<R> {
   const body = toBody(payload)
   const value = readSignatureHeader(header)
   // 1. Absent or empty.
@@ -114,12 +117,14 @@ async function check(prepared: Prepared, payload: Payload, header: SignatureHead
 
   // 3. One HMAC per secret, compared with every v1. No early exit: each
   // comparison runs whatever an earlier one found.
-  const keys = await prepared.keys()
+  const keys = isPromise(prepared.keys) ? await prepared.keys : prepared.keys
   const prefix = `${parsed.t}.`
   let secretIndex = -1
   let first: Uint8Array | undefined
   for (let i = 0; i < keys.length; i++) {
-    const expected = await backend.digest(keys[i] as Key, prefix, body)
+    const digest = backend.digest(keys[i] as Key, prefix, body)
+    const bytes = isPromise(digest) ? await digest : digest
+    const expected = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)
     first ??= expected
     for (const signature of parsed.signatures) {
       if (backend.equal(expected, signature) && secretIndex < 0) secretIndex = i
@@ -140,22 +145,47 @@ async function check(prepared: Prepared, payload: Payload, header: SignatureHead
   }
 
   // 5. Recorded only now, so forged or stale requests never fill the store.
-  const checked: Checked = { timestamp: parsed.timestamp, secretIndex, body }
+  const result: VerifyResult = { timestamp: parsed.timestamp, secretIndex }
   if (prepared.replayStore && first) {
     try {
       await claimOnce(prepared.replayStore, replayKey(parsed.t, first), replayTtl(prepared.tolerance))
     } catch (err) {
       if (!(prepared.allowStoreErrors && err instanceof WebhookVerificationError && err.code === 'replay_store_unavailable')) throw err
-      checked.replayStoreError = err
+      result.replayStoreError = err
     }
   }
-  return checked
+  return finish(body, result)
 }
 
-/** The public result: the checked delivery without its body. */
-function result({ body: _, ...rest }: Checked): VerifyResult {
-  return rest
+/**
+ * The last preparation of the one-call forms, kept while the next call has
+ * the same string secret and the same options: a handler that calls
+ * verify(body, headers, process.env.SECRET) then costs what a verifier does.
+ */
+let memo: { secret: string; options: unknown[]; prepared: Prepared } | undefined
+
+function memoized(secret: unknown, options: VerifyOptions | undefined): Prepared {
+  if (typeof secret !== 'string') return prepare(toSecrets(secret), options)
+  const key = [options?.tolerance, options?.now, options?.replayStore, options?.onStoreError]
+  if (memo?.secret === secret && memo.options.every((value, i) => value === key[i])) return memo.prepared
+  const prepared = prepare(toSecrets(secret), options)
+  memo = { secret, options: key, prepared }
+  return prepared
 }
+
+/** The one-call forms: a caller mistake rejects, like a refusal, rather than throwing. */
+function checkWith<R>(secret: unknown, options: VerifyOptions | undefined, payload: Payload, header: SignatureHeaderInput, finish: (body: string | Uint8Array, result: VerifyResult) => R): Promise<R> {
+  let prepared: Prepared
+  try {
+    prepared = memoized(secret, options)
+  } catch (err) {
+    return Promise.reject(err instanceof Error ? err : new TypeError(String(err)))
+  }
+  return check(prepared, payload, header, finish)
+}
+
+const resultOnly = (_body: string | Uint8Array, result: VerifyResult): VerifyResult => result
+const withEvent = <T>(body: string | Uint8Array, result: VerifyResult): VerifiedEvent<T> => ({ event: parseJsonBody<T>(body), ...result })
 
 /**
  * The replay key of a delivery: its timestamp and the first half of its HMAC
@@ -207,13 +237,13 @@ async function claimOnce(store: ReplayStore, key: string, ttl: number): Promise<
  * @example
  * const { timestamp } = await verify(rawBody, req.headers, process.env.TRAGENTICS_WEBHOOK_SECRET!)
  */
-export async function verify(
+export function verify(
   payload: Payload,
   header: SignatureHeaderInput,
   secret: Secret | readonly Secret[],
   options?: VerifyOptions,
 ): Promise<VerifyResult> {
-  return result(await check(prepare(toSecretBytes(secret), options), payload, header))
+  return checkWith(secret, options, payload, header, resultOnly)
 }
 
 /**
@@ -225,14 +255,13 @@ export async function verify(
  * @example
  * const { event } = await verifyEvent<{ type: string }>(rawBody, request.headers, secret)
  */
-export async function verifyEvent<T = unknown>(
+export function verifyEvent<T = unknown>(
   payload: Payload,
   header: SignatureHeaderInput,
   secret: Secret | readonly Secret[],
   options?: VerifyOptions,
 ): Promise<VerifiedEvent<T>> {
-  const checked = await check(prepare(toSecretBytes(secret), options), payload, header)
-  return { event: parseJsonBody<T>(checked.body), ...result(checked) }
+  return checkWith(secret, options, payload, header, withEvent<T>)
 }
 
 /**
@@ -262,15 +291,10 @@ export function createVerifier(options: VerifierOptions): Verifier {
   if (hasSecrets && !Array.isArray(options.secrets)) {
     throw new TypeError('secrets must be an array of strings or Uint8Arrays: use secret for a single one')
   }
-  const secrets = hasSecret ? toSecretBytes(options.secret) : toSecretBytes(options.secrets, 'secrets')
+  const secrets = hasSecret ? toSecrets(options.secret) : toSecrets(options.secrets, 'secrets')
   const prepared = prepare(secrets, options)
   return {
-    async verify(payload, header) {
-      return result(await check(prepared, payload, header))
-    },
-    async verifyEvent<T = unknown>(payload: Payload, header: SignatureHeaderInput) {
-      const checked = await check(prepared, payload, header)
-      return { event: parseJsonBody<T>(checked.body), ...result(checked) }
-    },
+    verify: (payload, header) => check(prepared, payload, header, resultOnly),
+    verifyEvent: <T = unknown>(payload: Payload, header: SignatureHeaderInput) => check(prepared, payload, header, withEvent<T>),
   }
 }

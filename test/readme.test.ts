@@ -103,6 +103,12 @@ describe('README', () => {
     expect(blocks('ts')).toContain(code)
   })
 
+  it('shows the benchmark section exactly as bench/readme-table.mjs makes it from bench/results.json', async () => {
+    const { withBenchSection } = (await import('../bench/readme-table.mjs')) as { withBenchSection: (readme: string, results: unknown) => string }
+    const results: unknown = JSON.parse(readFileSync(join(root, 'bench/results.json'), 'utf8'))
+    expect(readme).toBe(withBenchSection(readme, results))
+  })
+
   it('the openssl one-liner computes the v1 of a vector', () => {
     const oneLiner = blocks('sh').map((b) => b.trim()).find((b) => b.includes('openssl dgst'))
     expect(oneLiner).toBeDefined()

@@ -6,10 +6,12 @@
  */
 export interface HmacBackend<Key = unknown> {
   readonly name: 'node:crypto' | 'webcrypto'
-  /** Prepares a key from the secret's bytes, once per secret. */
-  importKey(secret: Uint8Array<ArrayBuffer>): Key | Promise<Key>
+  /** Prepares a key from a secret (a string stands for its UTF-8 bytes), once per secret. */
+  importKey(secret: string | Uint8Array): Key | Promise<Key>
   /** HMAC-SHA256 over `prefix` (ASCII) followed by `body` (bytes, or a string read as UTF-8). */
-  digest(key: Key, prefix: string, body: Uint8Array | string): Uint8Array | Promise<Uint8Array>
+  digest(key: Key, prefix: string, body: Uint8Array | string): Uint8Array | Promise<Uint8Array | ArrayBuffer>
   /** Compares two 32-byte digests in constant time. */
   equal(a: Uint8Array, b: Uint8Array): boolean
+  /** Decodes UTF-8 (a leading BOM dropped); throws on bytes that are not UTF-8. */
+  text(bytes: Uint8Array): string
 }

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import type { NextApiRequest, NextApiResponse } from 'next'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { sign } from '@tragentics/webhooks'
+import { MemoryReplayStore, sign } from '@tragentics/webhooks'
 import { withWebhookApiRoute, type WithWebhookApiRouteOptions } from '@tragentics/webhooks/next'
 import { vectorBody, vectors, vectorSecrets } from '../vectors.js'
 import { contractAnswer, eventBody, signedHeaders } from './helpers.js'
@@ -102,6 +102,16 @@ describe('withWebhookApiRoute (Pages Router)', () => {
     expect(response.status).toBe(400)
     expect(await response.json()).toEqual(contractAnswer('body_incomplete').body)
     expect(handler).not.toHaveBeenCalled()
+  })
+
+  it('refuses a replayed delivery with a MemoryReplayStore', async () => {
+    const { url, handler } = await serve({ secret, replayStore: new MemoryReplayStore() })
+    const { headers, wire } = await signedHeaders(eventBody, { secret })
+    expect((await fetch(url, { method: 'POST', body: new Uint8Array(wire), headers })).status).toBe(200)
+    const replay = await fetch(url, { method: 'POST', body: new Uint8Array(wire), headers })
+    expect(replay.status).toBe(401)
+    expect(await replay.json()).toEqual(contractAnswer('replayed_signature').body)
+    expect(handler).toHaveBeenCalledOnce()
   })
 
   it('refuses a body over the limit with 413', async () => {

@@ -1,14 +1,14 @@
 // End to end: the Next.js app in test/e2e/next-app, built with `next build`
 // against the packed tarball and served by `next start` on 127.0.0.1.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sign } from '@tragentics/webhooks'
 import { signPayload } from '@tragentics/webhooks/testing'
+import { installTarball } from '../../scripts/install-tarball.mjs'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const appDir = join(root, 'test/e2e/next-app')
@@ -29,18 +29,6 @@ function freePort(): Promise<number> {
   })
 }
 
-/** Installs the package into the app the way npm would: the packed tarball, unpacked into its node_modules. */
-function installTarball(): void {
-  if (!existsSync(join(root, 'dist/node/next.js'))) throw new Error('the package is not built: run npm run build (npm test does)')
-  const work = mkdtempSync(join(tmpdir(), 'tw-e2e-'))
-  const tarball = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', work], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop() ?? ''
-  const target = join(appDir, 'node_modules/@tragentics/webhooks')
-  rmSync(target, { recursive: true, force: true })
-  mkdirSync(target, { recursive: true })
-  execFileSync('tar', ['-xzf', join(work, tarball), '-C', target, '--strip-components=1'])
-  rmSync(work, { recursive: true, force: true })
-}
-
 function stopServer(): void {
   if (server?.pid !== undefined && server.exitCode === null) {
     try {
@@ -54,7 +42,7 @@ function stopServer(): void {
 process.once('exit', stopServer)
 
 beforeAll(async () => {
-  installTarball()
+  installTarball(appDir)
   rmSync(join(appDir, '.next'), { recursive: true, force: true })
   try {
     execFileSync(process.execPath, [nextBin, 'build'], { cwd: appDir, env, encoding: 'utf8', stdio: 'pipe' })

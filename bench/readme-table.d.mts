@@ -1,0 +1,2 @@
+export function benchSection(results: unknown): string
+export function withBenchSection(readme: string, results: unknown): string
