@@ -3,7 +3,7 @@ import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'test/.readme/', 'test/fixtures/types/', 'test/e2e/next-app/'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'test/.readme/', 'test/fixtures/types/', 'test/e2e/next-app/', 'test/runtimes/node_modules/', 'test/runtimes/.bundle/'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

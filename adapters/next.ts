@@ -53,9 +53,16 @@ function checkOnError(onError: unknown): void {
  * called instead of at module evaluation; at run time, as everywhere else,
  * a missing secret throws when the module loads.
  */
+function nextPhase(): string | undefined {
+  try {
+    return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.NEXT_PHASE
+  } catch {
+    return undefined // Deno without --allow-env throws on reading the environment
+  }
+}
+
 function deferredDuringNextBuild<T>(create: () => T): () => T {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
-  if (env?.NEXT_PHASE !== 'phase-production-build') {
+  if (nextPhase() !== 'phase-production-build') {
     const created = create()
     return () => created
   }

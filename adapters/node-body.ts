@@ -2,7 +2,7 @@
 // on a Node response: shared by the Express, Koa and Next.js Pages adapters.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib'
-import getRawBody from 'raw-body'
+import type getRawBodyType from 'raw-body'
 import { WebhookVerificationError } from '../src/errors.js'
 import { contentCodings, decodedTooLarge, notValidCoding, unsupportedCoding } from './content-coding.js'
 
@@ -17,6 +17,12 @@ function declaredLength(req: IncomingMessage): number | null {
   const length = Number(header)
   return Number.isSafeInteger(length) && length >= 0 ? length : null
 }
+
+// raw-body is loaded at the first read, not when a subpath is imported:
+// @tragentics/webhooks/next serves App Router routes that never need it, and
+// its dependencies read the environment as they load (Deno asks permission).
+let rawBody: Promise<typeof getRawBodyType> | undefined
+const loadRawBody = () => (rawBody ??= import('raw-body').then((m) => m.default))
 
 function incomplete(detail: string, cause?: unknown): WebhookVerificationError {
   return new WebhookVerificationError('body_incomplete', detail, { cause })
@@ -53,7 +59,17 @@ export function readNodeBody(req: IncomingMessage, limit: number): Promise<Buffe
       if (err) reject(toBodyError(err as Error))
       else resolve(body)
     }
-    getRawBody(req, { length, limit }, done)
+    loadRawBody().then(
+      (getRawBody) => {
+        if (!settled) getRawBody(req, { length, limit }, done)
+      },
+      (err: unknown) => {
+        // Not a body error: the package's own dependency is missing.
+        req.off('close', onClose)
+        settled = true
+        reject(err instanceof Error ? err : new Error(String(err)))
+      },
+    )
   })
 }
 
