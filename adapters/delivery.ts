@@ -55,11 +55,18 @@ function toLimit(limit: unknown): number {
   return parsed
 }
 
-/** Checks the options once, when the middleware is created. */
-export function createDeliveryHandler(options: WebhookAdapterOptions, decode: ContentDecoder): DeliveryHandler {
+/** Takes an adapter's own `onError` out of its options, checked, when the middleware is created. */
+export function splitOnError<E>(options: WebhookAdapterOptions & { onError?: E }): [E | undefined, WebhookAdapterOptions] {
   if (typeof (options as unknown) !== 'object' || (options as unknown) === null) {
     throw new TypeError('verifyWebhook needs options: verifyWebhook({ secret: process.env.TRAGENTICS_WEBHOOK_SECRET })')
   }
+  const { onError, ...rest } = options
+  if (onError !== undefined && typeof onError !== 'function') throw new TypeError('onError must be a function')
+  return [onError, rest]
+}
+
+/** Checks the options once, when the middleware is created. */
+export function createDeliveryHandler(options: WebhookAdapterOptions, decode: ContentDecoder): DeliveryHandler {
   const { limit: rawLimit, parse = 'json', logger, ...verifierOptions } = options
   const unchecked = options as { parse?: unknown; logger?: unknown }
   if (unchecked.parse !== undefined && unchecked.parse !== 'json' && unchecked.parse !== 'none') {

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { isWebhookVerificationError, WebhookVerificationError } from '../src/errors.js'
-import { createDeliveryHandler, type Delivery, type WebhookAdapterOptions } from './delivery.js'
+import { createDeliveryHandler, splitOnError, type Delivery, type WebhookAdapterOptions } from './delivery.js'
 import { decodeContent, isEncoded, readNodeBody, sendNodeError, streamConsumed } from './node-body.js'
 
 /**
@@ -115,11 +115,7 @@ function rawBytes(req: WithRawBody, limit: number): Promise<Buffer> {
  * })
  */
 export function verifyWebhook(options: VerifyWebhookOptions): RequestHandler {
-  const onError = (options as Partial<VerifyWebhookOptions> | undefined)?.onError
-  if (onError !== undefined && typeof onError !== 'function') {
-    throw new TypeError('onError must be a function (err, req, res, next)')
-  }
-  const { onError: _, ...rest } = options
+  const [onError, rest] = splitOnError(options)
   const handler = createDeliveryHandler(rest, decodeContent)
   const parseJson = options.parse !== 'none'
 

@@ -1,6 +1,6 @@
 import type { Context, Middleware, Next } from 'koa'
 import { isWebhookVerificationError, WebhookVerificationError } from '../src/errors.js'
-import { createDeliveryHandler, type Delivery, type WebhookAdapterOptions } from './delivery.js'
+import { createDeliveryHandler, splitOnError, type Delivery, type WebhookAdapterOptions } from './delivery.js'
 import { decodeContent, isEncoded, readNodeBody, streamConsumed } from './node-body.js'
 
 /**
@@ -106,11 +106,7 @@ function respond(ctx: Context, error: WebhookVerificationError): void {
  * })
  */
 export function verifyWebhook(options: VerifyWebhookOptions): Middleware {
-  const onError = (options as Partial<VerifyWebhookOptions> | undefined)?.onError
-  if (onError !== undefined && typeof onError !== 'function') {
-    throw new TypeError('onError must be a function (err, ctx, next)')
-  }
-  const { onError: _, ...rest } = options
+  const [onError, rest] = splitOnError(options)
   const handler = createDeliveryHandler(rest, decodeContent)
   const parseJson = options.parse !== 'none'
 

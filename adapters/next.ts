@@ -1,7 +1,7 @@
 import type { NextApiRequest, NextApiResponse } from 'next'
 import { pagesRouter } from '#pages-router'
 import { isWebhookVerificationError, WebhookVerificationError } from '../src/errors.js'
-import { createDeliveryHandler, type Delivery, type WebhookAdapterOptions } from './delivery.js'
+import { createDeliveryHandler, splitOnError, type Delivery, type WebhookAdapterOptions } from './delivery.js'
 import { decodeFetchContent, errorResponse, readFetchBody } from './fetch-body.js'
 
 /**
@@ -41,10 +41,6 @@ export type WithWebhookApiRouteOptions = WebhookAdapterOptions & {
 
 /** A Pages Router request once verified: `req.webhook` holds the delivery. */
 export type VerifiedApiRequest<TEvent = RegisteredEvent> = NextApiRequest & { webhook: Delivery<TEvent> }
-
-function checkOnError(onError: unknown): void {
-  if (onError !== undefined && typeof onError !== 'function') throw new TypeError('onError must be a function')
-}
 
 /**
  * `next build` evaluates every route module to collect its configuration,
@@ -92,8 +88,7 @@ export function withWebhook<TEvent = RegisteredEvent>(
   options: WithWebhookOptions,
   handler: (event: TEvent, info: WebhookRouteInfo) => Response | Promise<Response>,
 ): (request: Request, context?: unknown) => Promise<Response> {
-  const { onError, ...rest } = options
-  checkOnError(onError)
+  const [onError, rest] = splitOnError(options)
   if (typeof handler !== 'function') throw new TypeError('withWebhook(options, handler): the handler must be a function')
   const handlerFor = deferredDuringNextBuild(() => createDeliveryHandler(rest, decodeFetchContent))
 
@@ -135,8 +130,7 @@ export function withWebhookApiRoute<TEvent = RegisteredEvent>(
 ): (req: NextApiRequest, res: NextApiResponse) => Promise<void> {
   if (!pagesRouter) throw new TypeError('withWebhookApiRoute serves Pages Router API routes, which run on Node.js; on the edge runtime use withWebhook')
   const { read, decode, respond } = pagesRouter
-  const { onError, ...rest } = options
-  checkOnError(onError)
+  const [onError, rest] = splitOnError(options)
   if (typeof handler !== 'function') throw new TypeError('withWebhookApiRoute(options, handler): the handler must be a function')
   const handlerFor = deferredDuringNextBuild(() => createDeliveryHandler(rest, decode))
 
