@@ -1,10 +1,35 @@
 import { createServer, type RequestListener, type Server } from 'node:http'
 import { connect } from 'node:net'
 import { gzipSync } from 'node:zlib'
+import { expect } from 'vitest'
 import { sign, WEBHOOK_ERRORS, type WebhookErrorCode } from '@tragentics/webhooks'
 
 export const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
 export const eventBody = JSON.stringify({ id: 'evt_01', type: 'agent.registered', data: { agent_id: 'agt_42' } })
+
+/**
+ * What a framework must answer for a vector: a valid one reaches the handler
+ * (which echoes the raw bytes as base64) once; any other gets the contract's
+ * status and body as application/json, and the handler never runs.
+ */
+export function expectVectorAnswer(
+  v: { expect: 'valid' | WebhookErrorCode },
+  res: { status: number; headers: Record<string, string | undefined>; body: { raw?: string } },
+  sent: Buffer,
+  handler: { mock: { calls: unknown[] } },
+): void {
+  if (v.expect === 'valid') {
+    expect(res.status).toBe(200)
+    expect(Buffer.from(res.body.raw ?? '', 'base64').equals(sent)).toBe(true)
+    expect(handler.mock.calls).toHaveLength(1)
+  } else {
+    const { status, body } = contractAnswer(v.expect)
+    expect(res.status).toBe(status)
+    expect(res.headers['content-type']).toBe('application/json')
+    expect(res.body).toEqual(body)
+    expect(handler.mock.calls).toHaveLength(0)
+  }
+}
 
 /** The exact answer the contract prescribes for a code. */
 export function contractAnswer(code: WebhookErrorCode): { status: number; body: { error: string } } {
