@@ -185,7 +185,11 @@ function checkWith<R>(secret: unknown, options: VerifyOptions | undefined, paylo
 }
 
 const resultOnly = (_body: string | Uint8Array, result: VerifyResult): VerifyResult => result
-const withEvent = <T>(body: string | Uint8Array, result: VerifyResult): VerifiedEvent<T> => ({ event: parseJsonBody<T>(body), ...result })
+const withEvent = <T>(body: string | Uint8Array, result: VerifyResult): VerifiedEvent<T> => {
+  const verified = result as VerifiedEvent<T>
+  verified.event = parseJsonBody<T>(body)
+  return verified
+}
 
 /**
  * The replay key of a delivery: its timestamp and the first half of its HMAC

@@ -15,7 +15,7 @@ export const backend: HmacBackend<Uint8Array> = {
   // simdutf's check and Buffer's decoder: faster than a fatal TextDecoder on Node.
   text(bytes) {
     if (!isUtf8(bytes)) throw new TypeError('the body is not valid UTF-8')
-    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
+    const text = (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString('utf8')
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
   },
 }
