@@ -114,8 +114,7 @@ export function decodeContent(raw: Uint8Array, contentEncoding: string | undefin
 
 /** True when the request carries a Content-Encoding other than identity. */
 export function isEncoded(req: IncomingMessage): boolean {
-  const encoding = (req.headers['content-encoding'] ?? '').trim().toLowerCase()
-  return encoding !== '' && encoding !== 'identity'
+  return contentCodings(req.headers['content-encoding']).length > 0
 }
 
 /**
