@@ -1,3 +1,4 @@
+import { backend } from '#hmac'
 import { WebhookVerificationError } from './errors.js'
 
 /** The header's name, lowercase, as Node and Fetch `Headers` report it. */
@@ -83,7 +84,7 @@ for (let i = 0; i < 16; i++) {
 /** The 64 hex digits (either case) between start and end as 32 bytes; undefined for anything else. */
 function decodeSignature(header: string, start: number, end: number): Uint8Array | undefined {
   if (end - start !== 64) return undefined
-  const out = new Uint8Array(32)
+  const out = backend.alloc(32)
   for (let i = 0; i < 32; i++) {
     const high = HEX_VALUE[header.charCodeAt(start + 2 * i)] ?? -1
     const low = HEX_VALUE[header.charCodeAt(start + 2 * i + 1)] ?? -1
@@ -93,14 +94,16 @@ function decodeSignature(header: string, start: number, end: number): Uint8Array
   return out
 }
 
-/** 1 to 15 ASCII digits between start and end. */
-function isTimestamp(header: string, start: number, end: number): boolean {
-  if (end - start < 1 || end - start > 15) return false
+/** The value of 1 to 15 ASCII digits between start and end (exact below 2^53); -1 for anything else. */
+function timestampValue(header: string, start: number, end: number): number {
+  if (end - start < 1 || end - start > 15) return -1
+  let value = 0
   for (let i = start; i < end; i++) {
-    const c = header.charCodeAt(i)
-    if (c < 48 || c > 57) return false
+    const digit = header.charCodeAt(i) - 48
+    if (digit < 0 || digit > 9) return -1
+    value = value * 10 + digit
   }
-  return true
+  return value
 }
 
 const SPACE = 32
@@ -117,6 +120,7 @@ export function parseSignatureHeader(header: string): ParsedSignatureHeader {
     throw malformed(`longer than ${MAX_HEADER_LENGTH} characters`)
   }
   let t: string | undefined
+  let timestamp = 0
   const signatures: Uint8Array[] = []
   for (let pos = 0; pos <= header.length; ) {
     const comma = header.indexOf(',', pos)
@@ -131,7 +135,8 @@ export function parseSignatureHeader(header: string): ParsedSignatureHeader {
     const keyLength = eq - start
     if (keyLength === 1 && header.charCodeAt(start) === 116 /* t */) {
       if (t !== undefined) throw malformed('more than one t')
-      if (!isTimestamp(header, eq + 1, end)) throw malformed('t must be 1 to 15 ASCII digits')
+      timestamp = timestampValue(header, eq + 1, end)
+      if (timestamp < 0) throw malformed('t must be 1 to 15 ASCII digits')
       t = header.slice(eq + 1, end)
     } else if (keyLength === 2 && header.charCodeAt(start) === 118 /* v */ && header.charCodeAt(start + 1) === 49 /* 1 */) {
       const signature = decodeSignature(header, eq + 1, end)
@@ -144,5 +149,5 @@ export function parseSignatureHeader(header: string): ParsedSignatureHeader {
   }
   if (t === undefined) throw malformed('no t')
   if (signatures.length === 0) throw malformed('no v1')
-  return { t, timestamp: Number(t), signatures }
+  return { t, timestamp, signatures }
 }

@@ -10,6 +10,8 @@ export interface HmacBackend<Key = unknown> {
   importKey(secret: string | Uint8Array): Key | Promise<Key>
   /** HMAC-SHA256 over `prefix` (ASCII) followed by `body` (bytes, or a string read as UTF-8). */
   digest(key: Key, prefix: string, body: Uint8Array | string): Uint8Array | Promise<Uint8Array | ArrayBuffer>
+  /** A buffer of `size` bytes for the caller to fill entirely (its initial contents are unspecified). */
+  alloc(size: number): Uint8Array
   /** Compares two 32-byte digests in constant time. */
   equal(a: Uint8Array, b: Uint8Array): boolean
   /** Decodes UTF-8 (a leading BOM dropped); throws on bytes that are not UTF-8. */

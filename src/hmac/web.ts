@@ -24,6 +24,7 @@ export const backend: HmacBackend<CryptoKey> = {
     content.set(bodyBytes, prefix.length)
     return subtle().sign('HMAC', key, content)
   },
+  alloc: (size) => new Uint8Array(size),
   equal(a, b) {
     if (a.length !== b.length) return false
     // Constant time: every byte is visited, differences are OR-ed together,
