@@ -29,7 +29,7 @@ function load(url, body, headers, seconds) {
 export async function runHttp({ rounds = 8, seconds = 2, log = () => undefined } = {}) {
   const body = JSON.stringify({ id: 'evt_bench', type: 'agent.registered', data: { pad: 'x'.repeat(1024 - 60) } })
   const headers = { 'content-type': 'application/json', 'x-tragentics-signature': await sign(body, SECRET) }
-  const modes = ['express-bare', 'express-verify', 'koa-bare', 'koa-verify']
+  const modes = ['express-bare', 'express-baseline', 'express-verify', 'koa-bare', 'koa-baseline', 'koa-verify']
   const servers = await Promise.all(modes.map(start))
   const samples = Object.fromEntries(modes.map((m) => [m, []]))
   try {
@@ -49,7 +49,7 @@ export async function runHttp({ rounds = 8, seconds = 2, log = () => undefined }
   // the median of those paired ratios is what the noise disturbs least.
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
   return modes.map((mode) => {
-    const bare = samples[mode.replace('verify', 'bare')]
+    const bare = samples[`${mode.split('-')[0]}-bare`]
     const ratios = samples[mode].map((s, i) => s.rps / bare[i].rps)
     return { mode, rps: median(samples[mode].map((s) => s.rps)), p99: median(samples[mode].map((s) => s.p99)), ratioToBare: median(ratios), rounds: samples[mode] }
   })

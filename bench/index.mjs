@@ -43,6 +43,12 @@ info('timing check...')
 const timing = await runTiming({ samples: quick ? 30_000 : 100_000 })
 
 // The targets, each against figures of this same run.
+const median = (xs) => {
+  const sorted = [...xs].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+const medianPairedRatio = (row, base) => median(row.rounds.map((ns, i) => ns / base.rounds[i]))
 const at = (size, name) => micro.find((r) => r.size === size && r.name === name)
 const sizes = [...new Set(micro.map((r) => r.size))]
 const targets = []
@@ -73,8 +79,12 @@ for (const size of sizes) {
       r >= 2 ? undefined : `out of reach: constructEvent is only ${floor.toFixed(2)}× the floor (baseline + JSON.parse); verify, without JSON, is ${(construct / at(size, 'verify (node:crypto)').ns).toFixed(2)}× faster`,
     )
   }
-  const webRatio = at(size, 'createVerifier().verify (webcrypto)').ns / at(size, 'raw WebCrypto subtle.verify, key imported once').ns
-  target(`createVerifier().verify (webcrypto) at ${size} vs raw subtle.verify`, `${webRatio.toFixed(3)}×`, '≤ 1.10×', webRatio <= 1.1)
+  // WebCrypto runs each call on libuv's thread pool, and the handoff there
+  // and back swings by a third between rounds of the same code on a shared
+  // machine: this ratio is taken round by round (the two rows measured back
+  // to back), and the median of those rounds is what the noise disturbs least.
+  const webRatio = medianPairedRatio(at(size, 'createVerifier().verify (webcrypto)'), at(size, 'raw WebCrypto subtle.verify, key imported once'))
+  target(`createVerifier().verify (webcrypto) at ${size} vs raw subtle.verify (median of per-round ratios)`, `${webRatio.toFixed(3)}×`, '≤ 1.10×', webRatio <= 1.1)
 }
 const mib = at('1 MiB', 'createVerifier().verify (node:crypto)')
 if (ceiling) {
@@ -86,8 +96,18 @@ for (const name of ['verify (node:crypto)', 'createVerifier().verify (node:crypt
   target(`heap allocated per 1 MiB ${name}`, Number.isFinite(heap) ? `${(heap / 1024).toFixed(1)} KiB` : 'not measured', '≤ 1.1 MiB', Number.isFinite(heap) && heap <= 1.1 * 1024 * 1024)
 }
 const ratioToBare = (mode) => http.find((h) => h.mode === mode).ratioToBare
-target('Express verifyWebhook vs bare route, req/s at 1 KiB', `${ratioToBare('express-verify').toFixed(3)}×`, '≥ 0.95×', ratioToBare('express-verify') >= 0.95)
-target('Koa verifyWebhook vs bare route, req/s at 1 KiB (no target of its own)', `${ratioToBare('koa-verify').toFixed(3)}×`, 'reported', true)
+const express = ratioToBare('express-verify')
+const expressFloor = ratioToBare('express-baseline')
+target(
+  'Express verifyWebhook vs bare route, req/s at 1 KiB',
+  `${express.toFixed(3)}×`,
+  '≥ 0.95×',
+  express >= 0.95,
+  express >= 0.95
+    ? undefined
+    : `${expressFloor < 0.95 ? 'out of reach here: ' : ''}the control route (express.raw() and the baseline check inline, no JSON, no middleware) measured ${expressFloor.toFixed(3)}× in this run`,
+)
+target('Koa verifyWebhook vs bare route, req/s at 1 KiB (no target of its own)', `${ratioToBare('koa-verify').toFixed(3)}×`, 'reported', true, `the control route measured ${ratioToBare('koa-baseline').toFixed(3)}×`)
 for (const { backend, pairs } of timing) {
   const { t } = pairs.find((p) => p.pair === 'first byte vs last byte')
   target(`timing, first vs last byte mismatch (${backend})`, `|t| = ${Math.abs(t).toFixed(2)}`, '< 4.5', Math.abs(t) < 4.5)
@@ -107,7 +127,7 @@ for (const size of sizes) {
 if (ceiling) console.log(`\nopenssl speed -evp sha256, 1 MiB blocks: ${(ceiling / 1e6).toFixed(0)} MB/s`)
 console.log('\nHTTP, 1 KiB deliveries, 16 connections, median of interleaved rounds')
 for (const h of http) {
-  console.log(`  ${h.mode.padEnd(16)}${Math.round(h.rps).toLocaleString('en-US').padStart(9)} req/s  p99 ${String(h.p99).padStart(4)} ms  ${h.ratioToBare.toFixed(3)}× bare (median of paired rounds)`)
+  console.log(`  ${h.mode.padEnd(18)}${Math.round(h.rps).toLocaleString('en-US').padStart(9)} req/s  p99 ${String(h.p99).padStart(4)} ms  ${h.ratioToBare.toFixed(3)}× bare (median of paired rounds)`)
 }
 console.log('\nTiming (Welch t, |t| > 4.5 is a leak)')
 for (const { backend, pairs } of timing) for (const p of pairs) console.log(`  ${backend.padEnd(12)} ${p.pair.padEnd(24)} |t| = ${Math.abs(p.t).toFixed(2)}`)

@@ -1,7 +1,7 @@
 // The in-process rows of `npm run bench`: every verifier, at every size, in
 // one process, so the ratios to the baseline measured beside them hold on a
 // noisy machine. Imports the built package (dist/), as users get it.
-import { createHmac, timingSafeEqual, webcrypto } from 'node:crypto'
+import { webcrypto } from 'node:crypto'
 import { PerformanceObserver } from 'node:perf_hooks'
 import { verify as octokitVerify, sign as octokitSign } from '@octokit/webhooks-methods'
 import { measure } from 'mitata'
@@ -10,6 +10,7 @@ import Stripe from 'stripe'
 import { Webhook as SvixWebhook } from 'svix'
 import * as node from '../dist/node/index.js'
 import * as web from '../dist/web/index.js'
+import { baseline } from './baseline.mjs'
 
 export const SIZES = [
   ['1 KiB', 1024],
@@ -24,23 +25,6 @@ function jsonBody(size) {
   const head = '{"id":"evt_bench","type":"agent.registered","data":{"pad":"'
   const tail = '"}}'
   return Buffer.from(head + 'x'.repeat(size - head.length - tail.length) + tail)
-}
-
-/** The baseline of the issue: parse t= and v1=, stream the HMAC, timingSafeEqual. */
-function baseline(body, header, secret) {
-  let t
-  let v1
-  for (const part of header.split(',')) {
-    const eq = part.indexOf('=')
-    const key = part.slice(0, eq)
-    if (key === 't') t = part.slice(eq + 1)
-    else if (key === 'v1') v1 = part.slice(eq + 1)
-  }
-  const expected = createHmac('sha256', secret).update(`${t}.`).update(body).digest()
-  const given = Buffer.from(v1, 'hex')
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new Error('mismatch')
-  if (Math.abs(Date.now() / 1000 - Number(t)) > 300) throw new Error('stale')
-  return Number(t)
 }
 
 /** Allocation per call, V8 heap and ArrayBuffers together, retried until no GC ran in between. */
@@ -72,7 +56,8 @@ async function allocatedPerOp(fn, ops) {
  * Measures every row at every size. Rows are measured in interleaved rounds
  * (each row a short mitata measurement per round) and each keeps the
  * fastest round's median: a slow stretch of the shared machine then costs
- * every row alike instead of whichever row it fell on.
+ * every row alike instead of whichever row it fell on. Each round's median
+ * is kept too (`rounds`), for ratios taken round by round.
  */
 export async function runMicro({ rounds = 5, log = () => undefined } = {}) {
   const stripe = new Stripe('sk_test_bench')
@@ -121,7 +106,7 @@ export async function runMicro({ rounds = 5, log = () => undefined } = {}) {
       }],
     ]
     for (const [, , fn] of cases) await fn() // a genuine delivery: throws here if a row is set up wrong
-    groups.push({ label, size, cases: cases.map(([name, group, fn]) => ({ name, group, fn, ns: Infinity })) })
+    groups.push({ label, size, cases: cases.map(([name, group, fn]) => ({ name, group, fn, ns: Infinity, rounds: [] })) })
   }
 
   for (let round = 0; round < rounds; round++) {
@@ -129,6 +114,7 @@ export async function runMicro({ rounds = 5, log = () => undefined } = {}) {
       for (const row of cases) {
         const stats = await measure(row.fn, { min_cpu_time: 60 * 1e6 })
         row.ns = Math.min(row.ns, stats.p50)
+        row.rounds.push(stats.p50)
       }
     }
     log(`round ${round + 1} of ${rounds}`)
@@ -136,9 +122,9 @@ export async function runMicro({ rounds = 5, log = () => undefined } = {}) {
 
   const rows = []
   for (const { label, size, cases } of groups) {
-    for (const { name, group, fn, ns } of cases) {
+    for (const { name, group, fn, ns, rounds: perRound } of cases) {
       const heap = await allocatedPerOp(fn, size >= 1024 * 1024 ? 16 : size >= 64 * 1024 ? 128 : 2048)
-      rows.push({ size: label, bytes: size, name, group, ns, opsPerSec: 1e9 / ns, mbPerSec: size / 1e6 / (ns / 1e9), heapPerOp: heap })
+      rows.push({ size: label, bytes: size, name, group, ns, rounds: perRound, opsPerSec: 1e9 / ns, mbPerSec: size / 1e6 / (ns / 1e9), heapPerOp: heap })
     }
   }
   return rows
