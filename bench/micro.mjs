@@ -52,12 +52,43 @@ async function allocatedPerOp(fn, ops) {
   }
 }
 
+const median = (xs) => {
+  const sorted = [...xs].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+/**
+ * One row's time over another's, as the median over 200 short pairs timed
+ * back to back in alternating order. For WebCrypto rows: each call runs on
+ * libuv's thread pool, and the handoff there and back (most of a 1 KiB
+ * call) swings by half between rounds of the same code on a shared
+ * machine, more than any fastest-round figure can hide.
+ */
+async function pairedRatio(fn, baseFn, calls, pairs = 200) {
+  const time = async (f) => {
+    const t0 = process.hrtime.bigint()
+    for (let i = 0; i < calls; i++) await f()
+    return Number(process.hrtime.bigint() - t0)
+  }
+  const ratios = []
+  for (let i = 0; i < pairs; i++) {
+    if (i % 2 === 0) {
+      const t = await time(fn)
+      ratios.push(t / (await time(baseFn)))
+    } else {
+      const base = await time(baseFn)
+      ratios.push((await time(fn)) / base)
+    }
+  }
+  return median(ratios)
+}
+
 /**
  * Measures every row at every size. Rows are measured in interleaved rounds
  * (each row a short mitata measurement per round) and each keeps the
  * fastest round's median: a slow stretch of the shared machine then costs
- * every row alike instead of whichever row it fell on. Each round's median
- * is kept too (`rounds`), for ratios taken round by round.
+ * every row alike instead of whichever row it fell on.
  */
 export async function runMicro({ rounds = 5, log = () => undefined } = {}) {
   const stripe = new Stripe('sk_test_bench')
@@ -106,7 +137,7 @@ export async function runMicro({ rounds = 5, log = () => undefined } = {}) {
       }],
     ]
     for (const [, , fn] of cases) await fn() // a genuine delivery: throws here if a row is set up wrong
-    groups.push({ label, size, cases: cases.map(([name, group, fn]) => ({ name, group, fn, ns: Infinity, rounds: [] })) })
+    groups.push({ label, size, cases: cases.map(([name, group, fn]) => ({ name, group, fn, ns: Infinity })) })
   }
 
   for (let round = 0; round < rounds; round++) {
@@ -114,17 +145,23 @@ export async function runMicro({ rounds = 5, log = () => undefined } = {}) {
       for (const row of cases) {
         const stats = await measure(row.fn, { min_cpu_time: 60 * 1e6 })
         row.ns = Math.min(row.ns, stats.p50)
-        row.rounds.push(stats.p50)
       }
     }
     log(`round ${round + 1} of ${rounds}`)
   }
 
+  // The WebCrypto target's ratio, taken in pairs (see pairedRatio).
+  for (const { size, cases } of groups) {
+    const row = cases.find((c) => c.name === 'createVerifier().verify (webcrypto)')
+    const base = cases.find((c) => c.group === 'baseline-web')
+    row.paired = { to: base.name, ratio: await pairedRatio(row.fn, base.fn, size >= 1024 * 1024 ? 4 : 40) }
+  }
+
   const rows = []
   for (const { label, size, cases } of groups) {
-    for (const { name, group, fn, ns, rounds: perRound } of cases) {
+    for (const { name, group, fn, ns, paired } of cases) {
       const heap = await allocatedPerOp(fn, size >= 1024 * 1024 ? 16 : size >= 64 * 1024 ? 128 : 2048)
-      rows.push({ size: label, bytes: size, name, group, ns, rounds: perRound, opsPerSec: 1e9 / ns, mbPerSec: size / 1e6 / (ns / 1e9), heapPerOp: heap })
+      rows.push({ size: label, bytes: size, name, group, ns, ...(paired && { paired }), opsPerSec: 1e9 / ns, mbPerSec: size / 1e6 / (ns / 1e9), heapPerOp: heap })
     }
   }
   return rows
