@@ -1,8 +1,10 @@
 import { createServer, type RequestListener, type Server } from 'node:http'
 import { connect } from 'node:net'
 import { gzipSync } from 'node:zlib'
-import { expect } from 'vitest'
+import type { Test } from 'supertest'
+import { expect, it } from 'vitest'
 import { sign, WEBHOOK_ERRORS, type WebhookErrorCode } from '@tragentics/webhooks'
+import { vectorBody, vectors, vectorSecrets } from '../vectors.js'
 
 export const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
 export const eventBody = JSON.stringify({ id: 'evt_01', type: 'agent.registered', data: { agent_id: 'agt_42' } })
@@ -12,7 +14,7 @@ export const eventBody = JSON.stringify({ id: 'evt_01', type: 'agent.registered'
  * (which echoes the raw bytes as base64) once; any other gets the contract's
  * status and body as application/json, and the handler never runs.
  */
-export function expectVectorAnswer(
+function expectVectorAnswer(
   v: { expect: 'valid' | WebhookErrorCode },
   res: { status: number; headers: Record<string, string | undefined>; body: { raw?: string } },
   sent: Buffer,
@@ -29,6 +31,23 @@ export function expectVectorAnswer(
     expect(res.body).toEqual(body)
     expect(handler.mock.calls).toHaveLength(0)
   }
+}
+
+/**
+ * One test per shared vector, sent with `parse: 'none'` through the app that
+ * `deliver` builds for those options (a POST to its webhook route, and the
+ * route's handler), and answered as expectVectorAnswer says.
+ */
+export function itAnswersEveryVector(
+  deliver: (options: { secrets: string[]; now: number; tolerance: number; parse: 'none' }) => { post: Test; handler: { mock: { calls: unknown[] } } },
+): void {
+  it.each(vectors.map((v) => [v.name, v] as const))('%s', async (_name, v) => {
+    const { post, handler } = deliver({ secrets: vectorSecrets(v), now: v.now, tolerance: v.tolerance, parse: 'none' })
+    const body = vectorBody(v)
+    let req = post.set('content-type', 'application/json')
+    if (v.header !== null) req = req.set('x-tragentics-signature', v.header)
+    expectVectorAnswer(v, await req.send(body), body, handler)
+  })
 }
 
 /** The exact answer the contract prescribes for a code. */
