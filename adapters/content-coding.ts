@@ -1,6 +1,14 @@
-// The parts of undoing a Content-Encoding that do not depend on the runtime:
-// which codings a header lists, and the errors each failure is.
+// The parts of reading a body that do not depend on the runtime: the length
+// a request declares, which codings its Content-Encoding lists, and the
+// errors each decoding failure is.
 import { WebhookVerificationError } from '../src/errors.js'
+
+/** The Content-Length a request declares; null when absent, not a whole number of bytes, or beside a Transfer-Encoding. */
+export function declaredLength(contentLength: string | null | undefined, hasTransferEncoding: boolean): number | null {
+  if (contentLength === null || contentLength === undefined || hasTransferEncoding) return null
+  const length = Number(contentLength)
+  return Number.isSafeInteger(length) && length >= 0 ? length : null
+}
 
 /** The codings of a Content-Encoding header, in the order they must be undone (the last applied first). */
 export function contentCodings(contentEncoding: string | undefined): string[] {

@@ -2,14 +2,7 @@
 // and answering a refused delivery with a Fetch Response: for route handlers
 // on any runtime (Next.js App Router on Node or edge, Workers, Deno, Bun).
 import { WebhookVerificationError } from '../src/errors.js'
-import { contentCodings, decodedTooLarge, notValidCoding, unsupportedCoding } from './content-coding.js'
-
-function declaredLength(headers: Headers): number | null {
-  const value = headers.get('content-length')
-  if (value === null || headers.has('transfer-encoding')) return null
-  const length = Number(value)
-  return Number.isSafeInteger(length) && length >= 0 ? length : null
-}
+import { contentCodings, declaredLength, decodedTooLarge, notValidCoding, unsupportedCoding } from './content-coding.js'
 
 async function readAll(stream: ReadableStream<Uint8Array>, limit: number, tooLarge: () => WebhookVerificationError): Promise<Uint8Array> {
   const reader = stream.getReader()
@@ -41,7 +34,7 @@ async function readAll(stream: ReadableStream<Uint8Array>, limit: number, tooLar
  * (a proxy that cut the body short), never a signature mismatch.
  */
 export async function readFetchBody(request: Request, limit: number): Promise<Uint8Array> {
-  const declared = declaredLength(request.headers)
+  const declared = declaredLength(request.headers.get('content-length'), request.headers.has('transfer-encoding'))
   if (declared !== null && declared > limit) {
     throw new WebhookVerificationError('body_too_large', `Content-Length ${declared} is over the limit of ${limit} bytes`)
   }

@@ -4,18 +4,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib'
 import type getRawBodyType from 'raw-body'
 import { WebhookVerificationError } from '../src/errors.js'
-import { contentCodings, decodedTooLarge, notValidCoding, unsupportedCoding } from './content-coding.js'
+import { contentCodings, declaredLength, decodedTooLarge, notValidCoding, unsupportedCoding } from './content-coding.js'
 
 /** True when something already read (or started reading) the request stream. */
 export function streamConsumed(req: IncomingMessage): boolean {
   return req.readableDidRead || req.readableEnded || (req as { _body?: unknown })._body === true
-}
-
-function declaredLength(req: IncomingMessage): number | null {
-  const header = req.headers['content-length']
-  if (header === undefined || req.headers['transfer-encoding'] !== undefined) return null
-  const length = Number(header)
-  return Number.isSafeInteger(length) && length >= 0 ? length : null
 }
 
 // raw-body is loaded at the first read, not when a subpath is imported:
@@ -36,7 +29,7 @@ function incomplete(detail: string, cause?: unknown): WebhookVerificationError {
  */
 export function readNodeBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   if (req.destroyed) return Promise.reject(incomplete('the request was closed before its body was read'))
-  const length = declaredLength(req)
+  const length = declaredLength(req.headers['content-length'], req.headers['transfer-encoding'] !== undefined)
   if (length !== null && length > limit) {
     return Promise.reject(new WebhookVerificationError('body_too_large', `Content-Length ${length} is over the limit of ${limit} bytes`))
   }
