@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { sign } from '../dist/node/index.js'
+import { median } from './median.mjs'
 
 const SERVER = fileURLToPath(new URL('./http-server.mjs', import.meta.url))
 const SECRET = 'whsec_bench_http_MfKQ9r8GKYqrTwjU'
@@ -47,7 +48,6 @@ export async function runHttp({ rounds = 8, seconds = 2, log = () => undefined }
   }
   // Each round measured a bare route and its verifying twin back to back:
   // the median of those paired ratios is what the noise disturbs least.
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
   return modes.map((mode) => {
     const bare = samples[`${mode.split('-')[0]}-bare`]
     const ratios = samples[mode].map((s, i) => s.rps / bare[i].rps)

@@ -11,6 +11,7 @@ import { Webhook as SvixWebhook } from 'svix'
 import * as node from '../dist/node/index.js'
 import * as web from '../dist/web/index.js'
 import { baseline } from './baseline.mjs'
+import { median } from './median.mjs'
 
 export const SIZES = [
   ['1 KiB', 1024],
@@ -50,12 +51,6 @@ async function allocatedPerOp(fn, ops) {
   } finally {
     observer.disconnect()
   }
-}
-
-const median = (xs) => {
-  const sorted = [...xs].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
 
 /**
